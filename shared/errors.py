@@ -1,0 +1,134 @@
+"""Domain errors and their mapping to gRPC status codes with google.rpc rich details.
+
+Domain and store code raise these; the error interceptor (shared/interceptors.py)
+turns them into a status with the matching details message, so servicers never
+build statuses by hand and clients in any language get the same shape:
+  - ErrorInfo (reason from learning.common.v1.ErrorReason, domain "learning") always;
+  - BadRequest.field_violations for INVALID_ARGUMENT;
+  - PreconditionFailure.violations for FAILED_PRECONDITION;
+  - ResourceInfo for NOT_FOUND / ALREADY_EXISTS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import grpc
+from google.protobuf import any_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+
+ERROR_DOMAIN = "learning"
+
+
+@dataclass(frozen=True)
+class FieldViolation:
+    field: str
+    description: str
+
+
+class DomainError(Exception):
+    """Base of all errors a client is meant to see. Anything else is INTERNAL."""
+
+    code: grpc.StatusCode = grpc.StatusCode.INTERNAL
+    reason: str = "ERROR_REASON_UNSPECIFIED"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def details(self) -> list:
+        return []
+
+    def to_status_proto(self) -> status_pb2.Status:
+        status = status_pb2.Status(code=self.code.value[0], message=self.message)
+        info = error_details_pb2.ErrorInfo(reason=self.reason, domain=ERROR_DOMAIN)
+        for detail in [info, *self.details()]:
+            packed = any_pb2.Any()
+            packed.Pack(detail)
+            status.details.append(packed)
+        return status
+
+
+class InvalidArgument(DomainError):
+    code = grpc.StatusCode.INVALID_ARGUMENT
+    reason = "ERROR_REASON_INVALID_FIELD"
+
+    def __init__(self, violations: list[FieldViolation], message: str | None = None) -> None:
+        self.violations = violations
+        summary = "; ".join(f"{v.field}: {v.description}" for v in violations[:5])
+        super().__init__(message or f"invalid request: {summary}")
+
+    def details(self) -> list:
+        return [
+            error_details_pb2.BadRequest(
+                field_violations=[
+                    error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.description)
+                    for v in self.violations
+                ]
+            )
+        ]
+
+
+class _ResourceError(DomainError):
+    def __init__(self, resource_type: str, resource_name: str, message: str) -> None:
+        self.resource_type = resource_type
+        self.resource_name = resource_name
+        super().__init__(message)
+
+    def details(self) -> list:
+        return [error_details_pb2.ResourceInfo(resource_type=self.resource_type, resource_name=self.resource_name)]
+
+
+class NotFound(_ResourceError):
+    code = grpc.StatusCode.NOT_FOUND
+    reason = "ERROR_REASON_NOT_FOUND"
+
+    def __init__(self, resource_type: str, resource_name: str) -> None:
+        super().__init__(resource_type, resource_name, f"{resource_type} {resource_name!r} not found")
+
+
+class AlreadyExists(_ResourceError):
+    code = grpc.StatusCode.ALREADY_EXISTS
+    reason = "ERROR_REASON_ALREADY_EXISTS"
+
+    def __init__(self, resource_type: str, resource_name: str, message: str | None = None) -> None:
+        super().__init__(resource_type, resource_name, message or f"{resource_type} {resource_name!r} already exists")
+
+
+class FailedPrecondition(DomainError):
+    code = grpc.StatusCode.FAILED_PRECONDITION
+    reason = "ERROR_REASON_FAILED_PRECONDITION"
+
+    def __init__(self, message: str, *, violation_type: str = "STATE", subject: str = "") -> None:
+        self.violation_type = violation_type
+        self.subject = subject
+        super().__init__(message)
+
+    def details(self) -> list:
+        return [
+            error_details_pb2.PreconditionFailure(
+                violations=[
+                    error_details_pb2.PreconditionFailure.Violation(
+                        type=self.violation_type, subject=self.subject, description=self.message
+                    )
+                ]
+            )
+        ]
+
+
+class PermissionDenied(DomainError):
+    code = grpc.StatusCode.PERMISSION_DENIED
+    reason = "ERROR_REASON_PERMISSION_DENIED"
+
+
+class Unauthenticated(DomainError):
+    code = grpc.StatusCode.UNAUTHENTICATED
+    reason = "ERROR_REASON_UNAUTHENTICATED"
+
+
+class Aborted(DomainError):
+    code = grpc.StatusCode.ABORTED
+    reason = "ERROR_REASON_ABORTED"
+
+
+assert code_pb2.INVALID_ARGUMENT == grpc.StatusCode.INVALID_ARGUMENT.value[0]

@@ -1,0 +1,125 @@
+"""grpc.aio server bootstrap shared by every service.
+
+`ServiceHost` adds the interceptors, grpc.health.v1 health (overall and per
+service), server reflection, background workers (the outbox relay), a database
+liveness watch that flips health to NOT_SERVING while PostgreSQL is unreachable,
+and graceful shutdown: on SIGTERM/SIGINT health turns NOT_SERVING first, in-flight
+RPCs get `shutdown_grace_seconds` to finish, then workers stop and pools close.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import signal
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from shared.auth import TokenVerifier
+from shared.db import Database
+from shared.interceptors import AuthInterceptor, ErrorInterceptor, LoggingInterceptor
+
+log = logging.getLogger("learning.server")
+
+MAX_MESSAGE_BYTES = 8 * 1024 * 1024
+Worker = Callable[[asyncio.Event], Awaitable[None]]
+
+
+class ServiceHost:
+    def __init__(
+        self,
+        *,
+        name: str,
+        service_names: Sequence[str],
+        register: Callable[[grpc.aio.Server], None],
+        verifier: TokenVerifier,
+        database: Database,
+        listen_address: str,
+        workers: Sequence[Worker] = (),
+        grace_seconds: float = 10.0,
+        db_check_seconds: float = 5.0,
+    ) -> None:
+        self.name = name
+        self._service_names = list(service_names)
+        self._database = database
+        self._grace = grace_seconds
+        self._db_check_seconds = db_check_seconds
+        self._workers = list(workers)
+        self._stopping = asyncio.Event()
+        self._tasks: list[asyncio.Task] = []
+        self.server = grpc.aio.server(
+            interceptors=[LoggingInterceptor(), ErrorInterceptor(), AuthInterceptor(verifier)],
+            options=[
+                ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+                ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+                ("grpc.so_reuseport", 0),
+            ],
+        )
+        register(self.server)
+        self.health = health.aio.HealthServicer()
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
+        reflection.enable_server_reflection(
+            [*self._service_names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME],
+            self.server,
+        )
+        self.port = self.server.add_insecure_port(listen_address)
+        if self.port == 0:
+            raise RuntimeError(f"could not bind {listen_address}")
+        self.address = f"{listen_address.rsplit(':', 1)[0]}:{self.port}"
+
+    async def start(self) -> None:
+        await self.server.start()
+        await self._set_health(health_pb2.HealthCheckResponse.SERVING)
+        self._tasks = [asyncio.create_task(worker(self._stopping)) for worker in self._workers]
+        self._tasks.append(asyncio.create_task(self._watch_database()))
+        # One machine-readable line on stdout: `make run` and the tests wait for it.
+        print(json.dumps({"event": "serving", "service": self.name, "address": self.address}), flush=True)
+
+    async def stop(self) -> None:
+        if self._stopping.is_set():
+            return
+        self._stopping.set()
+        await self._set_health(health_pb2.HealthCheckResponse.NOT_SERVING)
+        await self.server.stop(self._grace)
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        await self._database.close()
+
+    async def run_until_signalled(self) -> None:
+        """Serve until SIGTERM or SIGINT, then shut down gracefully."""
+        await self.start()
+        loop = asyncio.get_running_loop()
+        stop_requested = asyncio.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop_requested.set)
+        await stop_requested.wait()
+        log.info("shutting down %s", self.name)
+        await self.stop()
+        print(json.dumps({"event": "stopped", "service": self.name}), file=sys.stdout, flush=True)
+
+    async def _set_health(self, status) -> None:
+        for service in ["", *self._service_names]:
+            await self.health.set(service, status)
+
+    async def _watch_database(self) -> None:
+        serving = True
+        while not self._stopping.is_set():
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self._db_check_seconds)
+                return
+            ok = await self._database.ping()
+            if ok != serving:
+                serving = ok
+                log.warning("database %s", "reachable again" if ok else "unreachable: NOT_SERVING")
+                await self._set_health(
+                    health_pb2.HealthCheckResponse.SERVING if ok else health_pb2.HealthCheckResponse.NOT_SERVING
+                )

@@ -1,0 +1,66 @@
+"""Typed configuration from the environment, one prefix per service.
+
+Every service subclasses `ServiceSettings` and sets its own `env_prefix`
+(CATALOG_, AUDIT_, ...), so one process environment can hold the settings of
+all services without clashes and ops configure each service on its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """Settings every service understands. Subclasses add their own fields."""
+
+    model_config = SettingsConfigDict(env_prefix="LEARNING_", extra="ignore", frozen=True)
+
+    #: host:port to listen on; port 0 picks a free port (printed at start-up).
+    listen_address: str = "127.0.0.1:0"
+    #: Runtime database URL (the service's least-privileged role).
+    database_url: str = ""
+    #: Owner URL used to run migrations; defaults to database_url.
+    migration_database_url: str = ""
+    #: Run migrations at start-up (development convenience; ops may run `migrate` instead).
+    migrate_on_start: bool = True
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+
+    #: PEM public key(s) that sign accepted JWTs, inline or via *_FILE.
+    jwt_public_key: str = ""
+    jwt_public_key_file: Path | None = None
+    #: PEM Ed25519 private key this service signs its own outbound service tokens with.
+    jwt_private_key: str = ""
+    jwt_private_key_file: Path | None = None
+    jwt_issuer: str = "learning-dev"
+    jwt_audience: str = "learning"
+
+    #: Seconds granted to in-flight RPCs on SIGTERM/SIGINT before they are cancelled.
+    shutdown_grace_seconds: float = 10.0
+    log_level: str = "INFO"
+
+    #: Outbox relay tuning (see shared/outbox_relay.py).
+    outbox_batch_size: int = Field(default=100, ge=1, le=1000)
+    outbox_poll_seconds: float = Field(default=0.5, gt=0)
+    outbox_max_backoff_seconds: float = Field(default=30.0, gt=0)
+
+    def runtime_database_url(self) -> str:
+        if not self.database_url:
+            raise RuntimeError(f"{self.model_config['env_prefix']}DATABASE_URL is not set")
+        return self.database_url
+
+    def owner_database_url(self) -> str:
+        return self.migration_database_url or self.runtime_database_url()
+
+    def public_key_pem(self) -> str:
+        if self.jwt_public_key_file:
+            return self.jwt_public_key_file.read_text()
+        return self.jwt_public_key
+
+    def private_key_pem(self) -> str:
+        if self.jwt_private_key_file:
+            return self.jwt_private_key_file.read_text()
+        return self.jwt_private_key
