@@ -75,3 +75,8 @@ async def run_once(
         .values(response=response.SerializeToString(deterministic=True))
     )
     return response
+
+
+def create_idempotency_table(op) -> None:
+    """Alembic DDL for idempotency_keys; call from a service's first migration."""
+    idempotency_table(MetaData()).create(op.get_bind())

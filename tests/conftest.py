@@ -11,7 +11,6 @@ from each other by using fresh tenant ids, which also exercises tenant scoping.
 
 from __future__ import annotations
 
-import os
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -21,36 +20,17 @@ import pytest
 
 from shared import provision as provisioning
 from shared.auth import ADMIN, AUTHOR, LEARNER, SERVICE, TokenMinter, generate_keypair
+from shared.devdb import admin_database
 from shared.migrations import migrate
 
 ISSUER, AUDIENCE = "learning-test", "learning"
 
 
-def _docker_engine_answers() -> bool:
-    try:
-        import docker
-
-        docker.from_env(timeout=3).ping()
-        return True
-    except Exception:  # noqa: BLE001 - any failure means "no engine"
-        return False
-
-
 @pytest.fixture(scope="session")
 def admin_url() -> Iterator[str]:
-    if url := os.environ.get("LEARNING_TEST_DATABASE_URL"):
-        yield url
-        return
-    if _docker_engine_answers():
-        from testcontainers.postgres import PostgresContainer
-
-        with PostgresContainer("postgres:17-alpine", driver=None) as container:
-            yield container.get_connection_url()
-        return
-    from shared import embedded_pg
-
     with tempfile.TemporaryDirectory(prefix="learning-test-pg-") as directory:
-        yield embedded_pg.start(Path(directory) / "pgdata")
+        with admin_database("LEARNING_TEST_DATABASE_URL", Path(directory) / "pgdata") as url:
+            yield url
 
 
 @pytest.fixture(scope="session")
