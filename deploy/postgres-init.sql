@@ -1,0 +1,16 @@
+-- docker-compose only: one database and two roles (owner for migrations, runtime for the
+-- service) per service, as shared/provision.py creates them for `make run`.
+-- Passwords here are development values; production supplies its own.
+\set ON_ERROR_STOP on
+SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', r, r) FROM unnest(ARRAY[
+  'learning_catalog_owner','learning_catalog',
+  'learning_audit_owner','learning_audit',
+  'learning_evidence_owner','learning_evidence'
+]) AS r \gexec
+CREATE DATABASE learning_catalog OWNER learning_catalog_owner;
+CREATE DATABASE learning_audit OWNER learning_audit_owner;
+CREATE DATABASE learning_evidence OWNER learning_evidence_owner;
+REVOKE ALL ON DATABASE learning_catalog, learning_audit, learning_evidence FROM PUBLIC;
+GRANT CONNECT ON DATABASE learning_catalog TO learning_catalog;
+GRANT CONNECT ON DATABASE learning_audit TO learning_audit;
+GRANT CONNECT ON DATABASE learning_evidence TO learning_evidence;
