@@ -95,13 +95,25 @@ class AlreadyExists(_ResourceError):
         super().__init__(resource_type, resource_name, message or f"{resource_type} {resource_name!r} already exists")
 
 
+@dataclass(frozen=True)
+class PreconditionViolation:
+    type: str
+    subject: str
+    description: str
+
+
 class FailedPrecondition(DomainError):
+    """An illegal state change. One violation by default; pass `violations` to report several
+    problems at once (e.g. one per offending step), as PreconditionFailure allows."""
+
     code = grpc.StatusCode.FAILED_PRECONDITION
     reason = "ERROR_REASON_FAILED_PRECONDITION"
 
-    def __init__(self, message: str, *, violation_type: str = "STATE", subject: str = "") -> None:
+    def __init__(self, message: str, *, violation_type: str = "STATE", subject: str = "",
+                 violations: list[PreconditionViolation] | None = None) -> None:
         self.violation_type = violation_type
         self.subject = subject
+        self.violations = violations or [PreconditionViolation(violation_type, subject, message)]
         super().__init__(message)
 
     def details(self) -> list:
@@ -109,8 +121,9 @@ class FailedPrecondition(DomainError):
             error_details_pb2.PreconditionFailure(
                 violations=[
                     error_details_pb2.PreconditionFailure.Violation(
-                        type=self.violation_type, subject=self.subject, description=self.message
+                        type=v.type, subject=v.subject, description=v.description
                     )
+                    for v in self.violations
                 ]
             )
         ]

@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 import grpc
 from grpc_status import rpc_status
+import psycopg
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
 from shared.auth import TokenVerifier, reset_current_principal, set_current_principal
-from shared.errors import Aborted, DomainError
+from shared.errors import Aborted, DomainError, FieldViolation, InvalidArgument
 from shared.logging import log_fields, request_id_var
 
 log = logging.getLogger("learning.rpc")
@@ -33,20 +37,50 @@ Behavior = Callable[..., Awaitable]
 Wrapper = Callable[[Behavior, str], Behavior]
 
 
-def _wrap(handler: grpc.RpcMethodHandler | None, method: str, wrapper: Wrapper) -> grpc.RpcMethodHandler | None:
-    """Return `handler` with its behavior wrapped; other handler shapes pass through."""
+@dataclass(frozen=True)
+class UndecodableRequest:
+    """Stands in for a request whose bytes did not parse (corrupt wire format, bad UTF-8).
+
+    grpc would otherwise fail the call inside its own deserialization with UNKNOWN and
+    the parser's message; instead the call proceeds to authentication and is then
+    answered INVALID_ARGUMENT, like any other bad input.
+    """
+
+    message_error: str
+
+
+def _tolerant(deserialize):
+    if deserialize is None:
+        return None
+
+    def parse(data: bytes):
+        try:
+            return deserialize(data)
+        except Exception as error:  # noqa: BLE001 - DecodeError and whatever a parser raises
+            return UndecodableRequest(type(error).__name__)
+
+    return parse
+
+
+def _wrap(handler: grpc.RpcMethodHandler | None, method: str, wrapper: Wrapper, *,
+          tolerant: bool = False) -> grpc.RpcMethodHandler | None:
+    """Return `handler` with its behavior wrapped; other handler shapes pass through.
+
+    `tolerant` swaps in a deserializer that turns unparsable bytes into UndecodableRequest.
+    """
     if handler is None:
         return None
+    deserializer = _tolerant(handler.request_deserializer) if tolerant else handler.request_deserializer
     if handler.unary_unary:
         return grpc.unary_unary_rpc_method_handler(
             wrapper(handler.unary_unary, method),
-            request_deserializer=handler.request_deserializer,
+            request_deserializer=deserializer,
             response_serializer=handler.response_serializer,
         )
     if handler.unary_stream:
         return grpc.unary_stream_rpc_method_handler(
             _wrap_stream(handler.unary_stream, method, wrapper),
-            request_deserializer=handler.request_deserializer,
+            request_deserializer=deserializer,
             response_serializer=handler.response_serializer,
         )
     return handler
@@ -65,6 +99,14 @@ def _wrap_stream(behavior, method: str, wrapper: Wrapper):
     return wrapper(drain, method)
 
 
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:/-]{1,128}")
+
+
+def _client_request_id(value) -> str | None:
+    """The caller's x-request-id if it is a sane token; anything else is replaced, never logged."""
+    return value if isinstance(value, str) and _REQUEST_ID.fullmatch(value) else None
+
+
 class LoggingInterceptor(grpc.aio.ServerInterceptor):
     """Gives every call a request id (client's x-request-id or a new one) and logs its outcome."""
 
@@ -74,7 +116,7 @@ class LoggingInterceptor(grpc.aio.ServerInterceptor):
         def wrapper(behavior: Behavior, method: str) -> Behavior:
             async def logged(request, context):
                 metadata = dict(context.invocation_metadata() or ())
-                request_id = metadata.get("x-request-id") or str(uuid.uuid4())
+                request_id = _client_request_id(metadata.get("x-request-id")) or str(uuid.uuid4())
                 token = request_id_var.set(request_id)
                 await context.send_initial_metadata((("x-request-id", request_id),))
                 started = time.perf_counter()
@@ -123,6 +165,8 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):
                         await _abort(context, mapped_error)
                     else:
                         await context.abort(*mapped_error)
+                except SQLAlchemyTimeoutError:  # no pooled connection freed up in time: overload, retryable
+                    await context.abort(grpc.StatusCode.UNAVAILABLE, "database connections exhausted; retry")
                 except (asyncio.CancelledError, grpc.aio.AbortError):
                     raise
                 except Exception:
@@ -146,7 +190,10 @@ def _database_error(error: DBAPIError):
         return (grpc.StatusCode.DEADLINE_EXCEEDED, "deadline exceeded while waiting for the database")
     if sqlstate in ("40001", "40P01"):  # serialization failure, deadlock: safe to retry
         return Aborted("concurrent update conflict; retry the request")
-    if sqlstate in ("08000", "08003", "08006", "57P01", "57P03"):
+    if sqlstate in ("08000", "08001", "08003", "08006", "57P01", "57P03"):
+        return (grpc.StatusCode.UNAVAILABLE, "database unavailable")
+    # No SQLSTATE at all: the server could not be reached (refused, reset, DNS); retryable.
+    if error.connection_invalidated or (sqlstate is None and isinstance(error.orig, psycopg.OperationalError)):
         return (grpc.StatusCode.UNAVAILABLE, "database unavailable")
     return None
 
@@ -166,6 +213,9 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
             async def authenticated(request, context):
                 metadata = dict(context.invocation_metadata() or ())
                 principal = self._verifier.verify(metadata.get("authorization"))
+                if isinstance(request, UndecodableRequest):  # checked after the token: auth errors come first
+                    raise InvalidArgument([FieldViolation("", "the request message could not be parsed "
+                                                              f"({request.message_error})")])
                 token = set_current_principal(principal)
                 try:
                     return await behavior(request, context)
@@ -174,7 +224,7 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
 
             return authenticated
 
-        return _wrap(handler, details.method, wrapper)
+        return _wrap(handler, details.method, wrapper, tolerant=True)
 
 
 def deadline_seconds(context) -> float | None:

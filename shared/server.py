@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection
+from grpc_reflection.v1alpha import reflection, reflection_pb2
 
 from shared.auth import TokenVerifier
 from shared.db import Database
@@ -64,10 +64,10 @@ class ServiceHost:
         register(self.server)
         self.health = health.aio.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
-        reflection.enable_server_reflection(
-            [*self._service_names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME],
-            self.server,
-        )
+        reflected = [*self._service_names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+                     reflection.SERVICE_NAME]
+        reflection.enable_server_reflection(reflected, self.server)
+        _serve_reflection_v1(reflected, self.server)
         self.port = self.server.add_insecure_port(listen_address)
         if self.port == 0:
             raise RuntimeError(f"could not bind {listen_address}")
@@ -123,3 +123,20 @@ class ServiceHost:
                 await self._set_health(
                     health_pb2.HealthCheckResponse.SERVING if ok else health_pb2.HealthCheckResponse.NOT_SERVING
                 )
+
+
+def _serve_reflection_v1(service_names: list[str], server: grpc.aio.Server) -> None:
+    """Also answer grpc.reflection.v1.ServerReflection, which current tools (grpcurl, Postman) try first.
+
+    grpcio-reflection only registers v1alpha; the v1 protocol is the same messages under a
+    new package name, so the v1alpha servicer serves it unchanged on the v1 method path.
+    """
+    servicer = reflection.aio.ReflectionServicer(service_names)
+    handler = grpc.stream_stream_rpc_method_handler(
+        servicer.ServerReflectionInfo,
+        request_deserializer=reflection_pb2.ServerReflectionRequest.FromString,
+        response_serializer=reflection_pb2.ServerReflectionResponse.SerializeToString,
+    )
+    server.add_generic_rpc_handlers(
+        (grpc.method_handlers_generic_handler("grpc.reflection.v1.ServerReflection", {"ServerReflectionInfo": handler}),)
+    )

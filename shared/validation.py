@@ -12,7 +12,7 @@ Servicers validate every request before it reaches a store:
 from __future__ import annotations
 
 import math
-import uuid
+import re
 from collections.abc import Iterable
 
 from shared.errors import FieldViolation, InvalidArgument
@@ -45,6 +45,30 @@ class Violations:
             return False
         return self.check("\x00" not in value, field, "must not contain NUL characters")
 
+    def trimmed(self, value: str, field: str, *, required: bool = True, max_len: int = 1000) -> str:
+        """Validate `value` after trimming surrounding whitespace and return the trimmed text.
+
+        Contracts count lengths in code points after trimming and store the trimmed value,
+        so "  " is blank and 200 letters plus a trailing space still fit max_len=200.
+        """
+        trimmed = value.strip()
+        self.text(trimmed, field, required=required, max_len=max_len)
+        return trimmed
+
+    def pattern(self, value: str, field: str, regex: re.Pattern[str], description: str) -> bool:
+        """`value` must match `regex` entirely (e.g. keys of [A-Za-z0-9_-])."""
+        if not value:
+            self.add(field, "is required")
+            return False
+        return self.check(regex.fullmatch(value) is not None, field, description)
+
+    def enum(self, value: int, field: str, allowed: Iterable[int], *, required: bool = True) -> bool:
+        """A known enum number; 0 (UNSPECIFIED) only when not required. Open proto3 enums
+        deliver unknown numbers as plain ints, so they must be rejected explicitly."""
+        if value == 0:
+            return self.check(not required, field, "is required")
+        return self.check(value in set(allowed), field, "is not a known value")
+
     def texts(self, values: Iterable[str], field: str, *, max_items: int = 100, max_len: int = 1000) -> None:
         values = list(values)
         if self.check(len(values) <= max_items, field, f"must have at most {max_items} items"):
@@ -74,9 +98,10 @@ class Violations:
             raise InvalidArgument(self.items)
 
 
+# Canonical 8-4-4-4-12 hex form only: uuid.UUID() also accepts braces, "urn:uuid:" and
+# hyphen-less spellings, which would let one id be written several ways.
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
 def is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except (ValueError, AttributeError, TypeError):
-        return False
-    return True
+    return isinstance(value, str) and _UUID.fullmatch(value) is not None

@@ -43,7 +43,7 @@ class CatalogServiceStub:
     Authentication: every call carries the metadata entry
     authorization: Bearer <JWT>
     whose claims include `sub` (the caller's pseudonymous user or service id),
-    `tenant_id` (tenant UUID) and `roles` (array of strings; known roles: "learner",
+    `tenant_id` (the tenant id) and `roles` (array of strings; known roles: "learner",
     "author", "admin", "service"). A missing, malformed, expired or otherwise
     unverifiable token yields UNAUTHENTICATED.
 
@@ -220,7 +220,7 @@ class CatalogServiceServicer:
     Authentication: every call carries the metadata entry
     authorization: Bearer <JWT>
     whose claims include `sub` (the caller's pseudonymous user or service id),
-    `tenant_id` (tenant UUID) and `roles` (array of strings; known roles: "learner",
+    `tenant_id` (the tenant id) and `roles` (array of strings; known roles: "learner",
     "author", "admin", "service"). A missing, malformed, expired or otherwise
     unverifiable token yields UNAUTHENTICATED.
 
@@ -581,7 +581,7 @@ class CatalogService:
     Authentication: every call carries the metadata entry
     authorization: Bearer <JWT>
     whose claims include `sub` (the caller's pseudonymous user or service id),
-    `tenant_id` (tenant UUID) and `roles` (array of strings; known roles: "learner",
+    `tenant_id` (the tenant id) and `roles` (array of strings; known roles: "learner",
     "author", "admin", "service"). A missing, malformed, expired or otherwise
     unverifiable token yields UNAUTHENTICATED.
 

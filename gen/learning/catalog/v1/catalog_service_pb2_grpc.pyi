@@ -46,7 +46,7 @@ class CatalogServiceStub:
     Authentication: every call carries the metadata entry
       authorization: Bearer <JWT>
     whose claims include `sub` (the caller's pseudonymous user or service id),
-    `tenant_id` (tenant UUID) and `roles` (array of strings; known roles: "learner",
+    `tenant_id` (the tenant id) and `roles` (array of strings; known roles: "learner",
     "author", "admin", "service"). A missing, malformed, expired or otherwise
     unverifiable token yields UNAUTHENTICATED.
 
@@ -258,7 +258,7 @@ class CatalogServiceAsyncStub(CatalogServiceStub):
     Authentication: every call carries the metadata entry
       authorization: Bearer <JWT>
     whose claims include `sub` (the caller's pseudonymous user or service id),
-    `tenant_id` (tenant UUID) and `roles` (array of strings; known roles: "learner",
+    `tenant_id` (the tenant id) and `roles` (array of strings; known roles: "learner",
     "author", "admin", "service"). A missing, malformed, expired or otherwise
     unverifiable token yields UNAUTHENTICATED.
 
@@ -466,7 +466,7 @@ class CatalogServiceServicer(metaclass=_abc_1.ABCMeta):
     Authentication: every call carries the metadata entry
       authorization: Bearer <JWT>
     whose claims include `sub` (the caller's pseudonymous user or service id),
-    `tenant_id` (tenant UUID) and `roles` (array of strings; known roles: "learner",
+    `tenant_id` (the tenant id) and `roles` (array of strings; known roles: "learner",
     "author", "admin", "service"). A missing, malformed, expired or otherwise
     unverifiable token yields UNAUTHENTICATED.
 

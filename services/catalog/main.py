@@ -1,0 +1,52 @@
+"""Wiring of the catalog service: settings, database, token verifier, servicer, server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import SettingsConfigDict
+
+from learning.catalog.v1 import catalog_service_pb2, catalog_service_pb2_grpc
+from services.catalog.api import CatalogApi
+from shared.auth import TokenVerifier
+from shared.db import Database
+from shared.entrypoint import ServiceDefinition
+from shared.server import ServiceHost
+from shared.settings import ServiceSettings
+
+SERVICE_FULL_NAME = catalog_service_pb2.DESCRIPTOR.services_by_name["CatalogService"].full_name
+
+
+class Settings(ServiceSettings):
+    """CATALOG_* environment variables (see shared/settings.py for the common ones)."""
+
+    model_config = SettingsConfigDict(env_prefix="CATALOG_", extra="ignore", frozen=True)
+
+    #: host:port to serve on (DESIGN.md: catalog is 127.0.0.1:50051).
+    listen_address: str = "127.0.0.1:50051"
+
+
+async def build(settings: Settings) -> ServiceHost:
+    database = Database(settings.runtime_database_url(), pool_size=settings.db_pool_size,
+                        max_overflow=settings.db_max_overflow)
+    verifier = TokenVerifier(settings.public_key_pem(), issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+    api = CatalogApi(database)
+    # No workers yet: the outbox relay that delivers `course.published` to audit is wired separately.
+    return ServiceHost(
+        name="catalog",
+        service_names=[SERVICE_FULL_NAME],
+        register=lambda server: catalog_service_pb2_grpc.add_CatalogServiceServicer_to_server(api, server),
+        verifier=verifier,
+        database=database,
+        listen_address=settings.listen_address,
+        grace_seconds=settings.shutdown_grace_seconds,
+    )
+
+
+DEFINITION = ServiceDefinition(
+    name="catalog",
+    settings_type=Settings,
+    build=build,
+    migrations=Path(__file__).parent / "migrations",
+    append_only_tables=(),
+)

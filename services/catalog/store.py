@@ -1,0 +1,347 @@
+"""Queries of the catalog database (SQLAlchemy Core on an AsyncSession).
+
+Every query filters by tenant_id first, so another tenant's ids are simply not
+found. Every write to a course or its structure first locks the course row
+(`lock_course`), which serializes authoring per course: positions, new versions and
+publication never race. Table definitions are in tables.py.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Integer, Row, and_, func, insert, literal, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.catalog.domain import (
+    CompletionRule,
+    CourseState,
+    CourseStatus,
+    ModuleContents,
+    PathStatus,
+    StepTarget,
+    VersionState,
+)
+from services.catalog.tables import (
+    ID,
+    STRUCTURE_TABLES,
+    course_versions,
+    courses,
+    idempotency_keys,
+    interactive_lessons,
+    learning_path_steps,
+    learning_paths,
+    lessons,
+    metadata,
+    modules,
+    outbox,
+    practical_exercises,
+    quiz_questions,
+    quizzes,
+    video_lessons,
+)
+
+__all__ = ["metadata", "outbox", "idempotency_keys"]  # migrations/env.py and the servicer import these
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+# ---------------------------------------------------------------------------
+# Courses
+# ---------------------------------------------------------------------------
+
+COURSE_COLUMNS = (
+    courses.c.tenant_id, courses.c.course_id, courses.c.status, courses.c.latest_version,
+    courses.c.published_version, courses.c.draft_version, courses.c.revision, courses.c.created_at,
+    courses.c.updated_at, courses.c.published_at, courses.c.archived_at,
+    course_versions.c.title, course_versions.c.description, course_versions.c.objectives,
+    course_versions.c.target_audience, course_versions.c.metadata,
+)
+
+
+def _course_with_latest_version():
+    """Courses joined with their latest version, which carries the descriptive fields."""
+    return select(*COURSE_COLUMNS).join(
+        course_versions,
+        and_(course_versions.c.tenant_id == courses.c.tenant_id,
+             course_versions.c.course_id == courses.c.course_id,
+             course_versions.c.version == courses.c.latest_version),
+    )
+
+
+def course_state(row: Row) -> CourseState:
+    return CourseState(course_id=row.course_id, status=CourseStatus(row.status), latest_version=row.latest_version,
+                       published_version=row.published_version, draft_version=row.draft_version,
+                       revision=row.revision)
+
+
+async def insert_course(session: AsyncSession, *, tenant_id: str, fields: dict, now: datetime) -> str:
+    course_id = new_id()
+    await session.execute(insert(courses).values(
+        tenant_id=tenant_id, course_id=course_id, status=CourseStatus.DRAFT.value, latest_version=1,
+        published_version=0, draft_version=1, revision=1, created_at=now, updated_at=now))
+    await session.execute(insert(course_versions).values(
+        tenant_id=tenant_id, course_id=course_id, version=1, state=VersionState.DRAFT.value, published_by="",
+        created_at=now, updated_at=now, **fields))
+    return course_id
+
+
+async def get_course(session: AsyncSession, tenant_id: str, course_id: str) -> Row | None:
+    query = _course_with_latest_version().where(courses.c.tenant_id == tenant_id, courses.c.course_id == course_id)
+    return (await session.execute(query)).first()
+
+
+async def lock_course(session: AsyncSession, tenant_id: str, course_id: str) -> CourseState | None:
+    """Lock the course row for the rest of the transaction (all authoring serializes on it)."""
+    row = (await session.execute(
+        select(courses).where(courses.c.tenant_id == tenant_id, courses.c.course_id == course_id).with_for_update()
+    )).first()
+    return course_state(row) if row else None
+
+
+async def list_courses(session: AsyncSession, tenant_id: str, *, status: CourseStatus | None,
+                       after: tuple[datetime, str] | None, limit: int) -> list[Row]:
+    query = _course_with_latest_version().where(courses.c.tenant_id == tenant_id)
+    if status is not None:
+        query = query.where(courses.c.status == status.value)
+    if after is not None:
+        query = query.where(tuple_(courses.c.created_at, courses.c.course_id)
+                            > tuple_(literal(after[0], courses.c.created_at.type), literal(after[1], ID)))
+    query = query.order_by(courses.c.created_at, courses.c.course_id).limit(limit)
+    return list((await session.execute(query)).all())
+
+
+async def change_course(session: AsyncSession, tenant_id: str, course_id: str, *, now: datetime,
+                        **values) -> None:
+    """Apply lifecycle changes; every change bumps the revision (and so the etag) and update time."""
+    await session.execute(
+        update(courses).where(courses.c.tenant_id == tenant_id, courses.c.course_id == course_id)
+        .values(revision=courses.c.revision + 1, updated_at=now, **values))
+
+
+async def update_version_fields(session: AsyncSession, tenant_id: str, course_id: str, version: int,
+                                fields: dict, now: datetime) -> None:
+    await session.execute(
+        update(course_versions).where(course_versions.c.tenant_id == tenant_id,
+                                      course_versions.c.course_id == course_id,
+                                      course_versions.c.version == version,
+                                      # Defence in depth: a published version is never rewritten.
+                                      course_versions.c.state == VersionState.DRAFT.value)
+        .values(updated_at=now, **fields))
+
+
+async def copy_version(session: AsyncSession, tenant_id: str, course_id: str, source: int, target: int,
+                       now: datetime) -> None:
+    """Open draft `target` as a copy of `source`, structure included, keeping every element id."""
+    v = course_versions.c
+    await session.execute(insert(course_versions).from_select(
+        [v.tenant_id, v.course_id, v.version, v.state, v.title, v.description, v.objectives, v.target_audience,
+         v.metadata, v.published_by, v.created_at, v.updated_at],
+        select(v.tenant_id, v.course_id, literal(target, Integer), literal(VersionState.DRAFT.value),
+               v.title, v.description, v.objectives, v.target_audience, v.metadata, literal(""),
+               literal(now, v.created_at.type), literal(now, v.updated_at.type))
+        .where(v.tenant_id == tenant_id, v.course_id == course_id, v.version == source)))
+    for table in STRUCTURE_TABLES:
+        columns = list(table.c)
+        source_columns = [literal(target, Integer) if c.name == "version" else c for c in columns]
+        await session.execute(insert(table).from_select(
+            columns,
+            select(*source_columns).where(table.c.tenant_id == tenant_id, table.c.course_id == course_id,
+                                          table.c.version == source)))
+
+
+async def publish_version(session: AsyncSession, tenant_id: str, course_id: str, version: int, *,
+                          published_by: str, now: datetime) -> None:
+    await session.execute(
+        update(course_versions).where(course_versions.c.tenant_id == tenant_id,
+                                      course_versions.c.course_id == course_id,
+                                      course_versions.c.version == version)
+        .values(state=VersionState.PUBLISHED.value, published_by=published_by, published_at=now, updated_at=now))
+
+
+async def get_version(session: AsyncSession, tenant_id: str, course_id: str, version: int) -> Row | None:
+    v = course_versions.c
+    return (await session.execute(
+        select(course_versions).where(v.tenant_id == tenant_id, v.course_id == course_id, v.version == version)
+    )).first()
+
+
+async def list_versions(session: AsyncSession, tenant_id: str, course_id: str, *, before: int | None,
+                        limit: int) -> list[Row]:
+    v = course_versions.c
+    query = select(course_versions).where(v.tenant_id == tenant_id, v.course_id == course_id)
+    if before is not None:
+        query = query.where(v.version < before)
+    return list((await session.execute(query.order_by(v.version.desc()).limit(limit))).all())
+
+
+# ---------------------------------------------------------------------------
+# Structure
+# ---------------------------------------------------------------------------
+
+async def course_of_module(session: AsyncSession, tenant_id: str, module_id: str) -> str | None:
+    """The course a module id belongs to (module ids are unique per tenant across courses)."""
+    return (await session.execute(
+        select(modules.c.course_id).where(modules.c.tenant_id == tenant_id, modules.c.module_id == module_id)
+        .limit(1))).scalar()
+
+
+async def module_in_version(session: AsyncSession, tenant_id: str, course_id: str, version: int,
+                            module_id: str) -> bool:
+    return (await session.execute(
+        select(modules.c.module_id).where(modules.c.tenant_id == tenant_id, modules.c.course_id == course_id,
+                                          modules.c.version == version, modules.c.module_id == module_id)
+    )).first() is not None
+
+
+async def next_position(session: AsyncSession, table, tenant_id: str, course_id: str, version: int,
+                        module_id: str | None = None) -> int:
+    """Append position; safe because the caller holds the course row lock."""
+    query = select(func.coalesce(func.max(table.c.position), 0) + 1).where(
+        table.c.tenant_id == tenant_id, table.c.course_id == course_id, table.c.version == version)
+    if module_id is not None:
+        query = query.where(table.c.module_id == module_id)
+    return int((await session.execute(query)).scalar_one())
+
+
+async def insert_row(session: AsyncSession, table, values: dict) -> None:
+    await session.execute(insert(table).values(**values))
+
+
+async def insert_rows(session: AsyncSession, table, rows: list[dict]) -> None:
+    if rows:
+        await session.execute(insert(table), rows)
+
+
+@dataclass
+class VersionSnapshot:
+    """One course version with every structure row, ordered by position."""
+
+    version: Row
+    modules: list[Row] = field(default_factory=list)
+    lessons: list[Row] = field(default_factory=list)
+    videos: dict[str, Row] = field(default_factory=dict)
+    interactives: dict[str, Row] = field(default_factory=dict)
+    quizzes: list[Row] = field(default_factory=list)
+    questions: list[Row] = field(default_factory=list)
+    exercises: list[Row] = field(default_factory=list)
+
+
+async def _rows(session: AsyncSession, table, tenant_id: str, course_id: str, version: int, *order) -> list[Row]:
+    query = select(table).where(table.c.tenant_id == tenant_id, table.c.course_id == course_id,
+                                table.c.version == version)
+    return list((await session.execute(query.order_by(*order))).all())
+
+
+async def load_snapshot(session: AsyncSession, tenant_id: str, course_id: str, version: int) -> VersionSnapshot | None:
+    version_row = await get_version(session, tenant_id, course_id, version)
+    if version_row is None:
+        return None
+    snapshot = VersionSnapshot(version=version_row)
+    snapshot.modules = await _rows(session, modules, tenant_id, course_id, version, modules.c.position)
+    snapshot.lessons = await _rows(session, lessons, tenant_id, course_id, version, lessons.c.module_id,
+                                   lessons.c.position)
+    snapshot.videos = {r.lesson_id: r for r in await _rows(session, video_lessons, tenant_id, course_id, version)}
+    snapshot.interactives = {r.lesson_id: r for r in
+                             await _rows(session, interactive_lessons, tenant_id, course_id, version)}
+    snapshot.quizzes = await _rows(session, quizzes, tenant_id, course_id, version, quizzes.c.module_id,
+                                   quizzes.c.position)
+    snapshot.questions = await _rows(session, quiz_questions, tenant_id, course_id, version,
+                                     quiz_questions.c.quiz_id, quiz_questions.c.position)
+    snapshot.exercises = await _rows(session, practical_exercises, tenant_id, course_id, version,
+                                     practical_exercises.c.module_id, practical_exercises.c.position)
+    return snapshot
+
+
+async def module_contents(session: AsyncSession, tenant_id: str, course_id: str, version: int) -> list[ModuleContents]:
+    """What publication needs to know about each module of a version."""
+    def count(table):
+        return (select(func.count()).where(table.c.tenant_id == modules.c.tenant_id,
+                                           table.c.course_id == modules.c.course_id,
+                                           table.c.version == modules.c.version,
+                                           table.c.module_id == modules.c.module_id)
+                .scalar_subquery())
+
+    module_rows = (await session.execute(
+        select(modules.c.module_id, count(quizzes).label("quizzes"), count(practical_exercises).label("exercises"))
+        .where(modules.c.tenant_id == tenant_id, modules.c.course_id == course_id, modules.c.version == version)
+    )).all()
+    lesson_rows = await _rows(session, lessons, tenant_id, course_id, version, lessons.c.position)
+    return [
+        ModuleContents(
+            module_id=m.module_id, quiz_count=m.quizzes, exercise_count=m.exercises,
+            lessons=tuple((row.lesson_id, CompletionRule(row.completion_rule))
+                          for row in lesson_rows if row.module_id == m.module_id))
+        for m in module_rows
+    ]
+
+
+# ---------------------------------------------------------------------------
+# Learning paths
+# ---------------------------------------------------------------------------
+
+async def insert_path(session: AsyncSession, *, tenant_id: str, fields: dict, steps: list[dict],
+                      now: datetime) -> str:
+    path_id = new_id()
+    await session.execute(insert(learning_paths).values(
+        tenant_id=tenant_id, learning_path_id=path_id, version=1, status=PathStatus.DRAFT.value,
+        created_at=now, updated_at=now, **fields))
+    await insert_rows(session, learning_path_steps,
+                      [dict(tenant_id=tenant_id, learning_path_id=path_id, **step) for step in steps])
+    return path_id
+
+
+async def get_path(session: AsyncSession, tenant_id: str, path_id: str, *, lock: bool = False) -> Row | None:
+    query = select(learning_paths).where(learning_paths.c.tenant_id == tenant_id,
+                                         learning_paths.c.learning_path_id == path_id)
+    return (await session.execute(query.with_for_update() if lock else query)).first()
+
+
+async def path_steps(session: AsyncSession, tenant_id: str, path_ids: list[str]) -> dict[str, list[Row]]:
+    steps: dict[str, list[Row]] = {path_id: [] for path_id in path_ids}
+    if path_ids:
+        s = learning_path_steps.c
+        rows = (await session.execute(
+            select(learning_path_steps).where(s.tenant_id == tenant_id, s.learning_path_id.in_(path_ids))
+            .order_by(s.learning_path_id, s.position))).all()
+        for row in rows:
+            steps[row.learning_path_id].append(row)
+    return steps
+
+
+async def list_paths(session: AsyncSession, tenant_id: str, *, status: PathStatus | None,
+                     after: tuple[datetime, str] | None, limit: int) -> list[Row]:
+    p = learning_paths.c
+    query = select(learning_paths).where(p.tenant_id == tenant_id)
+    if status is not None:
+        query = query.where(p.status == status.value)
+    if after is not None:
+        query = query.where(tuple_(p.created_at, p.learning_path_id)
+                            > tuple_(literal(after[0], p.created_at.type), literal(after[1], ID)))
+    return list((await session.execute(query.order_by(p.created_at, p.learning_path_id).limit(limit))).all())
+
+
+async def step_targets(session: AsyncSession, tenant_id: str, steps: list[Row]) -> list[StepTarget]:
+    """Look up each step's course version; FOR SHARE keeps those courses from being archived meanwhile."""
+    targets = []
+    for step in steps:
+        course = (await session.execute(
+            select(courses.c.status).where(courses.c.tenant_id == tenant_id, courses.c.course_id == step.course_id)
+            .with_for_update(read=True))).first()
+        version = await get_version(session, tenant_id, step.course_id, step.course_version)
+        targets.append(StepTarget(
+            course_id=step.course_id, version=step.course_version,
+            version_state=VersionState(version.state) if version else None,
+            course_status=CourseStatus(course.status) if course else None))
+    return targets
+
+
+async def publish_path(session: AsyncSession, tenant_id: str, path_id: str, now: datetime) -> None:
+    await session.execute(
+        update(learning_paths).where(learning_paths.c.tenant_id == tenant_id,
+                                     learning_paths.c.learning_path_id == path_id)
+        .values(status=PathStatus.PUBLISHED.value, published_at=now, updated_at=now))
