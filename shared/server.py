@@ -96,11 +96,12 @@ class ServiceHost:
 
     async def run_until_signalled(self) -> None:
         """Serve until SIGTERM or SIGINT, then shut down gracefully."""
-        await self.start()
         loop = asyncio.get_running_loop()
         stop_requested = asyncio.Event()
+        # Handlers first: a SIGTERM right after the "serving" line must still shut down gracefully.
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop_requested.set)
+        await self.start()
         await stop_requested.wait()
         log.info("shutting down %s", self.name)
         await self.stop()

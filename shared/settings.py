@@ -46,6 +46,18 @@ class ServiceSettings(BaseSettings):
     outbox_batch_size: int = Field(default=100, ge=1, le=1000)
     outbox_poll_seconds: float = Field(default=0.5, gt=0)
     outbox_max_backoff_seconds: float = Field(default=30.0, gt=0)
+    #: Seconds a claimed outbox batch stays reserved for the relay that claimed it; after a crash
+    #: mid-delivery another relay retries it once this lease runs out.
+    outbox_lease_seconds: float = Field(default=60.0, gt=0)
+    #: Deadline of one delivery RPC made by the outbox relay.
+    outbox_delivery_timeout_seconds: float = Field(default=15.0, gt=0)
+    #: How often the relay logs its backlog (pending rows, age of the oldest) per destination.
+    outbox_backlog_log_seconds: float = Field(default=30.0, gt=0)
+
+    #: Where the outbox relay delivers audit events (learning.audit.v1.AuditService).
+    audit_address: str = "127.0.0.1:50055"
+    #: Lifetime of the service tokens this service mints for its outbound calls (re-minted before expiry).
+    service_token_ttl_seconds: int = Field(default=300, ge=30)
 
     def runtime_database_url(self) -> str:
         if not self.database_url:

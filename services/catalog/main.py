@@ -8,9 +8,11 @@ from pydantic_settings import SettingsConfigDict
 
 from learning.catalog.v1 import catalog_service_pb2, catalog_service_pb2_grpc
 from services.catalog.api import CatalogApi
+from services.catalog.tables import outbox
 from shared.auth import TokenVerifier
 from shared.db import Database
 from shared.entrypoint import ServiceDefinition
+from shared.outbox_relay import audit_relay
 from shared.server import ServiceHost
 from shared.settings import ServiceSettings
 
@@ -31,7 +33,6 @@ async def build(settings: Settings) -> ServiceHost:
                         max_overflow=settings.db_max_overflow)
     verifier = TokenVerifier(settings.public_key_pem(), issuer=settings.jwt_issuer, audience=settings.jwt_audience)
     api = CatalogApi(database)
-    # No workers yet: the outbox relay that delivers `course.published` to audit is wired separately.
     return ServiceHost(
         name="catalog",
         service_names=[SERVICE_FULL_NAME],
@@ -39,6 +40,8 @@ async def build(settings: Settings) -> ServiceHost:
         verifier=verifier,
         database=database,
         listen_address=settings.listen_address,
+        # Delivers `course.published` (and any later event) from the outbox to the audit service.
+        workers=[audit_relay(settings, database, outbox)],
         grace_seconds=settings.shutdown_grace_seconds,
     )
 

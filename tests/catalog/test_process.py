@@ -28,6 +28,8 @@ def test_catalog_runs_as_its_own_process_and_stops_cleanly_on_sigterm(catalog_db
         "CATALOG_MIGRATE_ON_START": "true",  # already at head: must be a harmless no-op
         "CATALOG_LISTEN_ADDRESS": "127.0.0.1:0",
         "CATALOG_JWT_PUBLIC_KEY": tokens.public_pem,
+        "CATALOG_JWT_PRIVATE_KEY": tokens.private_pem,  # signs the relay's calls to audit
+        "CATALOG_AUDIT_ADDRESS": "127.0.0.1:1",  # no audit here: events stay queued
         "CATALOG_JWT_ISSUER": ISSUER,
         "CATALOG_JWT_AUDIENCE": AUDIENCE,
         "CATALOG_SHUTDOWN_GRACE_SECONDS": "2",

@@ -35,6 +35,12 @@ class AuditServiceStub:
 
     Each tenant's events form a hash chain: event N stores the hash of event N-1, and its own hash over
     the RFC 8785 canonical JSON of its content plus that previous hash. VerifyAuditLog recomputes it.
+    Precisely: event_hash = hex(SHA-256(RFC 8785 JSON of the object with the keys action, actor_id,
+    event_id, occur_time, payload, previous_hash, sequence, source_service, subject_id, subject_type,
+    tenant_id)), where occur_time is RFC 3339 UTC with exactly six fractional digits
+    ("2026-11-23T11:39:46.123456Z"; stored precision is microseconds, finer digits are dropped),
+    payload numbers are the Struct's doubles, and previous_hash is "" for sequence 1. Any client can
+    recompute it from GetAuditEvent/ListAuditEvents output.
 
     Authentication: `authorization: Bearer <JWT>` metadata (claims sub, tenant_id, roles).
     RecordEvents needs the `service` role; reads and verification need `auditor`, `admin` or `service`.
@@ -80,6 +86,12 @@ class AuditServiceServicer:
 
     Each tenant's events form a hash chain: event N stores the hash of event N-1, and its own hash over
     the RFC 8785 canonical JSON of its content plus that previous hash. VerifyAuditLog recomputes it.
+    Precisely: event_hash = hex(SHA-256(RFC 8785 JSON of the object with the keys action, actor_id,
+    event_id, occur_time, payload, previous_hash, sequence, source_service, subject_id, subject_type,
+    tenant_id)), where occur_time is RFC 3339 UTC with exactly six fractional digits
+    ("2026-11-23T11:39:46.123456Z"; stored precision is microseconds, finer digits are dropped),
+    payload numbers are the Struct's doubles, and previous_hash is "" for sequence 1. Any client can
+    recompute it from GetAuditEvent/ListAuditEvents output.
 
     Authentication: `authorization: Bearer <JWT>` metadata (claims sub, tenant_id, roles).
     RecordEvents needs the `service` role; reads and verification need `auditor`, `admin` or `service`.
@@ -159,6 +171,12 @@ class AuditService:
 
     Each tenant's events form a hash chain: event N stores the hash of event N-1, and its own hash over
     the RFC 8785 canonical JSON of its content plus that previous hash. VerifyAuditLog recomputes it.
+    Precisely: event_hash = hex(SHA-256(RFC 8785 JSON of the object with the keys action, actor_id,
+    event_id, occur_time, payload, previous_hash, sequence, source_service, subject_id, subject_type,
+    tenant_id)), where occur_time is RFC 3339 UTC with exactly six fractional digits
+    ("2026-11-23T11:39:46.123456Z"; stored precision is microseconds, finer digits are dropped),
+    payload numbers are the Struct's doubles, and previous_hash is "" for sequence 1. Any client can
+    recompute it from GetAuditEvent/ListAuditEvents output.
 
     Authentication: `authorization: Bearer <JWT>` metadata (claims sub, tenant_id, roles).
     RecordEvents needs the `service` role; reads and verification need `auditor`, `admin` or `service`.

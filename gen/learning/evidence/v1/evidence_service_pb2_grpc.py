@@ -236,7 +236,9 @@ class EvidenceServiceServicer:
     def VerifyEvidenceChain(self, request, context):
         """Verifies the tenant's whole evidence chain in chain_sequence order, over the records that existed
         when the call started, and names the first record that does not verify. Deleting trailing records
-        cannot be detected from the chain alone: compare head_chain_hash with a previously saved value.
+        cannot be detected from the chain alone: compare head_chain_hash with a previously saved value. The
+        service also checks its own (mutable, so weaker) record of the chain head: if it counts more records
+        than exist, first_failure is a SEQUENCE_GAP with an empty evidence_id and the head's chain_sequence.
         Errors: PERMISSION_DENIED; UNAUTHENTICATED; DEADLINE_EXCEEDED if the client deadline is too short for
         the chain's size.
         """

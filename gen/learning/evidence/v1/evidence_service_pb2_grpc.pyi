@@ -106,7 +106,9 @@ class EvidenceServiceStub:
     VerifyEvidenceChain: _grpc.UnaryUnaryMultiCallable[_evidence_service_pb2.VerifyEvidenceChainRequest, _evidence_service_pb2.VerifyEvidenceChainResponse]
     """Verifies the tenant's whole evidence chain in chain_sequence order, over the records that existed
     when the call started, and names the first record that does not verify. Deleting trailing records
-    cannot be detected from the chain alone: compare head_chain_hash with a previously saved value.
+    cannot be detected from the chain alone: compare head_chain_hash with a previously saved value. The
+    service also checks its own (mutable, so weaker) record of the chain head: if it counts more records
+    than exist, first_failure is a SEQUENCE_GAP with an empty evidence_id and the head's chain_sequence.
     Errors: PERMISSION_DENIED; UNAUTHENTICATED; DEADLINE_EXCEEDED if the client deadline is too short for
     the chain's size.
     """
@@ -235,7 +237,9 @@ class EvidenceServiceAsyncStub(EvidenceServiceStub):
     VerifyEvidenceChain: _aio.UnaryUnaryMultiCallable[_evidence_service_pb2.VerifyEvidenceChainRequest, _evidence_service_pb2.VerifyEvidenceChainResponse]  # type: ignore[assignment]
     """Verifies the tenant's whole evidence chain in chain_sequence order, over the records that existed
     when the call started, and names the first record that does not verify. Deleting trailing records
-    cannot be detected from the chain alone: compare head_chain_hash with a previously saved value.
+    cannot be detected from the chain alone: compare head_chain_hash with a previously saved value. The
+    service also checks its own (mutable, so weaker) record of the chain head: if it counts more records
+    than exist, first_failure is a SEQUENCE_GAP with an empty evidence_id and the head's chain_sequence.
     Errors: PERMISSION_DENIED; UNAUTHENTICATED; DEADLINE_EXCEEDED if the client deadline is too short for
     the chain's size.
     """
@@ -403,7 +407,9 @@ class EvidenceServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_evidence_service_pb2.VerifyEvidenceChainResponse, _abc.Awaitable[_evidence_service_pb2.VerifyEvidenceChainResponse]]:
         """Verifies the tenant's whole evidence chain in chain_sequence order, over the records that existed
         when the call started, and names the first record that does not verify. Deleting trailing records
-        cannot be detected from the chain alone: compare head_chain_hash with a previously saved value.
+        cannot be detected from the chain alone: compare head_chain_hash with a previously saved value. The
+        service also checks its own (mutable, so weaker) record of the chain head: if it counts more records
+        than exist, first_failure is a SEQUENCE_GAP with an empty evidence_id and the head's chain_sequence.
         Errors: PERMISSION_DENIED; UNAUTHENTICATED; DEADLINE_EXCEEDED if the client deadline is too short for
         the chain's size.
         """

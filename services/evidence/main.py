@@ -1,0 +1,70 @@
+"""Wiring of the evidence service: settings, database, token verifier, signing key, servicer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import SettingsConfigDict
+
+from learning.evidence.v1 import evidence_service_pb2, evidence_service_pb2_grpc
+from services.evidence import store
+from services.evidence.api import EvidenceApi
+from services.evidence.signing import SigningKey
+from services.evidence.tables import APPEND_ONLY_TABLES
+from shared.auth import TokenVerifier
+from shared.db import Database
+from shared.entrypoint import ServiceDefinition
+from shared.server import ServiceHost
+from shared.settings import ServiceSettings
+
+SERVICE_NAME = evidence_service_pb2.DESCRIPTOR.services_by_name["EvidenceService"].full_name
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="EVIDENCE_", extra="ignore", frozen=True)
+
+    listen_address: str = "127.0.0.1:50054"
+    #: Ed25519 private key (PEM, PKCS#8) that signs certificates, inline or via *_FILE. When neither is
+    #: set an ephemeral key is generated with a warning (development only): its public key is still
+    #: recorded per tenant, so certificates it signed stay verifiable after a restart.
+    certificate_signing_key: str = ""
+    certificate_signing_key_file: Path | None = None
+    #: Run the outbox relay that delivers certificate.issued/revoked/expired to the audit service
+    #: (settings.audit_address). Tests that only inspect the outbox turn it off.
+    outbox_relay_enabled: bool = True
+
+    def signing_key_pem(self) -> str:
+        if self.certificate_signing_key_file:
+            return self.certificate_signing_key_file.read_text()
+        return self.certificate_signing_key
+
+
+async def build(settings: Settings) -> ServiceHost:
+    database = Database(settings.runtime_database_url(), pool_size=settings.db_pool_size,
+                        max_overflow=settings.db_max_overflow)
+    verifier = TokenVerifier(settings.public_key_pem(), issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+    api = EvidenceApi(database, SigningKey.load(settings.signing_key_pem()))
+    workers = []
+    if settings.outbox_relay_enabled:
+        from shared.outbox_relay import audit_relay
+
+        workers.append(audit_relay(settings, database, store.outbox))
+    return ServiceHost(
+        name="evidence",
+        service_names=[SERVICE_NAME],
+        register=lambda server: evidence_service_pb2_grpc.add_EvidenceServiceServicer_to_server(api, server),
+        verifier=verifier,
+        database=database,
+        listen_address=settings.listen_address,
+        workers=workers,
+        grace_seconds=settings.shutdown_grace_seconds,
+    )
+
+
+DEFINITION = ServiceDefinition(
+    name="evidence",
+    settings_type=Settings,
+    build=build,
+    migrations=Path(__file__).parent / "migrations",
+    append_only_tables=APPEND_ONLY_TABLES,
+)

@@ -1,0 +1,250 @@
+"""Queries of the evidence service (SQLAlchemy Core, async). Every query filters by tenant_id.
+
+Tables live in tables.py; this module re-exports them (migrations/env.py imports `metadata` here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, exists, func, literal, or_, select, tuple_, union_all
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.evidence.tables import (  # noqa: F401 - re-exported for migrations and tests
+    APPEND_ONLY_TABLES,
+    certificate_status_events,
+    certificates,
+    evidence_chain_heads,
+    idempotency_keys,
+    metadata,
+    outbox,
+    signing_keys,
+    training_evidence,
+)
+
+E, C, S, H, K = training_evidence, certificates, certificate_status_events, evidence_chain_heads, signing_keys
+
+
+# ------------------------------------------------------------------------------------------ evidence
+
+async def evidence_by_id(session: AsyncSession, tenant_id: str, evidence_id: str) -> Row | None:
+    return (await session.execute(
+        select(E).where(E.c.tenant_id == tenant_id, E.c.evidence_id == evidence_id))).first()
+
+
+async def evidence_by_session(session: AsyncSession, tenant_id: str, session_id: str) -> Row | None:
+    return (await session.execute(
+        select(E).where(E.c.tenant_id == tenant_id, E.c.session_id == session_id))).first()
+
+
+async def lock_chain_head(session: AsyncSession, tenant_id: str) -> tuple[int, str]:
+    """Lock the tenant's chain head (creating it at 0) until commit; returns (last_sequence, last_hash).
+
+    Every append of the tenant waits here, so chain_sequence has no gaps and previous_hash is always the
+    committed predecessor's chain_hash. One statement: the no-op DO UPDATE takes the row lock and
+    returns the current head, whether the row was just created or not.
+    """
+    row = (await session.execute(
+        insert(H).values(tenant_id=tenant_id, last_sequence=0, last_chain_hash="")
+        .on_conflict_do_update(index_elements=[H.c.tenant_id], set_={"last_sequence": H.c.last_sequence})
+        .returning(H.c.last_sequence, H.c.last_chain_hash))).one()
+    return row.last_sequence, row.last_chain_hash
+
+
+async def append_evidence(session: AsyncSession, values: dict) -> bool:
+    """Insert the record and advance the (locked) chain head in one statement; False if the session
+    already had evidence (the UNIQUE (tenant_id, session_id) constraint decides, the head stays put)."""
+    inserted = (insert(E).values(**values)
+                .on_conflict_do_nothing(constraint="training_evidence_session_key")
+                .returning(E.c.tenant_id, E.c.chain_sequence, E.c.chain_hash)
+                .cte("inserted"))
+    advance = (H.update()
+               .where(H.c.tenant_id == inserted.c.tenant_id)
+               .values(last_sequence=inserted.c.chain_sequence, last_chain_hash=inserted.c.chain_hash,
+                       updated_at=func.now())
+               .returning(H.c.last_sequence)
+               .add_cte(inserted))
+    return (await session.execute(advance)).first() is not None
+
+
+async def chain_head(session: AsyncSession, tenant_id: str) -> Row | None:
+    return (await session.execute(select(H.c.last_sequence, H.c.last_chain_hash)
+                                  .where(H.c.tenant_id == tenant_id))).first()
+
+
+async def evidence_by_sequence(session: AsyncSession, tenant_id: str, sequence: int) -> Row | None:
+    return (await session.execute(
+        select(E.c.chain_sequence, E.c.chain_hash)
+        .where(E.c.tenant_id == tenant_id, E.c.chain_sequence == sequence))).first()
+
+
+async def max_chain_sequence(session: AsyncSession, tenant_id: str) -> int:
+    return (await session.execute(select(func.coalesce(func.max(E.c.chain_sequence), 0))
+                                  .where(E.c.tenant_id == tenant_id))).scalar_one()
+
+
+async def chain_in_order(session: AsyncSession, tenant_id: str, upto: int, batch: int = 500) -> AsyncIterator[Row]:
+    """The tenant's records in chain_sequence order up to `upto`, fetched in keyset batches (bounded memory)."""
+    after = 0
+    while True:
+        rows = (await session.execute(
+            select(E).where(E.c.tenant_id == tenant_id, E.c.chain_sequence > after, E.c.chain_sequence <= upto)
+            .order_by(E.c.chain_sequence).limit(batch))).all()
+        for row in rows:
+            yield row
+        if len(rows) < batch:
+            return
+        after = rows[-1].chain_sequence
+
+
+@dataclass(frozen=True)
+class EvidenceFilter:
+    employee_id: str | None
+    start: datetime | None
+    end: datetime | None
+    statuses: tuple[str, ...]  # empty = all
+
+
+def _evidence_page(f: EvidenceFilter, tenant_id: str, after: tuple[datetime, str] | None, limit: int,
+                   status: str | None):
+    query = select(E).where(E.c.tenant_id == tenant_id)
+    if status is not None:
+        query = query.where(E.c.session_status == status)
+    if f.employee_id:
+        query = query.where(E.c.employee_id == f.employee_id)
+    if f.start is not None:
+        query = query.where(E.c.generated_at >= f.start)
+    if f.end is not None and (after is None or after[0] >= f.end):
+        # With a page token the keyset bound is tighter (the token's row matched `< end`). Both bounds
+        # together would let the planner start the backward index scan at `end` and filter its way down
+        # to the token: deep pages would cost in proportion to their depth.
+        query = query.where(E.c.generated_at < f.end)
+    if after is not None:
+        # Keyset: a row-value comparison the (tenant_id, [status,] generated_at, evidence_id) index
+        # answers by seeking, so a deep page costs what the first one does. Never OFFSET.
+        query = query.where(tuple_(E.c.generated_at, E.c.evidence_id)
+                            < tuple_(literal(after[0], E.c.generated_at.type), literal(after[1], E.c.evidence_id.type)))
+    return query.order_by(E.c.generated_at.desc(), E.c.evidence_id.desc()).limit(limit)
+
+
+async def list_evidence(session: AsyncSession, tenant_id: str, f: EvidenceFilter,
+                        after: tuple[datetime, str] | None, limit: int) -> Sequence[Row]:
+    statuses = sorted(set(f.statuses))
+    if len(statuses) in (0, 3):  # no filter, or every status: the plain time index
+        query = _evidence_page(f, tenant_id, after, limit, None)
+    elif len(statuses) == 1:
+        query = _evidence_page(f, tenant_id, after, limit, statuses[0])
+    else:
+        # Two outcomes: one index seek per outcome, merged. Each branch is already ordered and limited.
+        merged = union_all(*(_evidence_page(f, tenant_id, after, limit, s) for s in statuses)).subquery()
+        query = (select(merged).order_by(merged.c.generated_at.desc(), merged.c.evidence_id.desc()).limit(limit))
+    return (await session.execute(query)).all()
+
+
+# -------------------------------------------------------------------------------------- certificates
+
+async def certificate_by_id(session: AsyncSession, tenant_id: str, certificate_id: str) -> Row | None:
+    return (await session.execute(
+        select(C).where(C.c.tenant_id == tenant_id, C.c.certificate_id == certificate_id))).first()
+
+
+async def certificate_by_subject(session: AsyncSession, tenant_id: str, recipient_id: str, subject_type: str,
+                                 subject_id: str, version: int) -> Row | None:
+    return (await session.execute(select(C).where(
+        C.c.tenant_id == tenant_id, C.c.recipient_id == recipient_id, C.c.subject_type == subject_type,
+        C.c.subject_id == subject_id, C.c.subject_version == version))).first()
+
+
+async def insert_certificate(session: AsyncSession, values: dict) -> bool:
+    result = await session.execute(insert(C).values(**values)
+                                   .on_conflict_do_nothing(constraint="certificates_subject_key")
+                                   .returning(C.c.certificate_id))
+    return result.first() is not None
+
+
+async def insert_status_event(session: AsyncSession, values: dict) -> bool:
+    """Append a status event unless that status was already entered; True if appended."""
+    result = await session.execute(insert(S).values(**values)
+                                   .on_conflict_do_nothing(constraint="certificate_status_events_once_key")
+                                   .returning(S.c.event_id))
+    return result.first() is not None
+
+
+async def status_events(session: AsyncSession, tenant_id: str, certificate_ids: Sequence[str]) -> dict[str, list[Row]]:
+    """History per certificate, oldest first."""
+    history: dict[str, list[Row]] = {str(cid): [] for cid in certificate_ids}
+    if not certificate_ids:
+        return history
+    rows = (await session.execute(
+        select(S).where(S.c.tenant_id == tenant_id, S.c.certificate_id.in_(list(certificate_ids)))
+        .order_by(S.c.certificate_id, S.c.recorded_at, S.c.event_time))).all()
+    for row in rows:
+        history[str(row.certificate_id)].append(row)
+    return history
+
+
+def _has_status(status: str):
+    return exists().where(S.c.tenant_id == C.c.tenant_id, S.c.certificate_id == C.c.certificate_id,
+                          S.c.status == status)
+
+
+def derived_status_clause(status: str, now: datetime):
+    """SQL for the derived status (domain.derived_status), so the status filter runs in the database."""
+    revoked = _has_status("revoked")
+    if status == "revoked":
+        return revoked
+    expired = or_(and_(C.c.expires_at.is_not(None), C.c.expires_at <= now), _has_status("expired"))
+    if status == "expired":
+        return and_(~revoked, expired)
+    return and_(~revoked, ~expired)
+
+
+@dataclass(frozen=True)
+class CertificateFilter:
+    recipient_id: str | None
+    subject_type: str | None
+    subject_id: str | None
+    status: str | None
+
+
+async def list_certificates(session: AsyncSession, tenant_id: str, f: CertificateFilter,
+                            after: tuple[datetime, str] | None, limit: int, now: datetime) -> Sequence[Row]:
+    query = select(C).where(C.c.tenant_id == tenant_id)
+    if f.recipient_id:
+        query = query.where(C.c.recipient_id == f.recipient_id)
+    if f.subject_type:
+        query = query.where(C.c.subject_type == f.subject_type, C.c.subject_id == f.subject_id)
+    if f.status:
+        query = query.where(derived_status_clause(f.status, now))
+    if after is not None:
+        query = query.where(tuple_(C.c.issued_at, C.c.certificate_id)
+                            < tuple_(literal(after[0], C.c.issued_at.type), literal(after[1], C.c.certificate_id.type)))
+    query = query.order_by(C.c.issued_at.desc(), C.c.certificate_id.desc()).limit(limit)
+    return (await session.execute(query)).all()
+
+
+async def certificates_due_for_expiry(session: AsyncSession, tenant_id: str, as_of: datetime,
+                                      certificate_id: str | None = None) -> Sequence[Row]:
+    """Non-revoked certificates past expire_time that have no EXPIRED event yet."""
+    query = select(C).where(C.c.tenant_id == tenant_id, C.c.expires_at.is_not(None), C.c.expires_at <= as_of,
+                            ~_has_status("revoked"), ~_has_status("expired"))
+    if certificate_id:
+        query = query.where(C.c.certificate_id == certificate_id)
+    return (await session.execute(query.order_by(C.c.expires_at, C.c.certificate_id))).all()
+
+
+async def record_signing_key(session: AsyncSession, tenant_id: str, key_id: str, algorithm: str, pem: str) -> None:
+    await session.execute(insert(K).values(tenant_id=tenant_id, key_id=key_id, algorithm=algorithm,
+                                           public_key_pem=pem).on_conflict_do_nothing())
+
+
+async def tenant_signing_keys(session: AsyncSession, tenant_id: str) -> Sequence[Row]:
+    return (await session.execute(select(K).where(K.c.tenant_id == tenant_id).order_by(K.c.created_at))).all()
+
+
+async def signing_key(session: AsyncSession, tenant_id: str, key_id: str) -> Row | None:
+    return (await session.execute(select(K).where(K.c.tenant_id == tenant_id, K.c.key_id == key_id))).first()
