@@ -54,6 +54,8 @@ class ServiceSettings(BaseSettings):
     #: How often the relay logs its backlog (pending rows, age of the oldest) per destination.
     outbox_backlog_log_seconds: float = Field(default=30.0, gt=0)
 
+    #: Run the outbox relay inside this process (turn off only where another replica or a test delivers).
+    outbox_relay_enabled: bool = True
     #: Where the outbox relay delivers audit events (learning.audit.v1.AuditService).
     audit_address: str = "127.0.0.1:50055"
     #: Lifetime of the service tokens this service mints for its outbound calls (re-minted before expiry).

@@ -41,7 +41,7 @@ async def build(settings: Settings) -> ServiceHost:
         database=database,
         listen_address=settings.listen_address,
         # Delivers `course.published` (and any later event) from the outbox to the audit service.
-        workers=[audit_relay(settings, database, outbox)],
+        workers=[audit_relay(settings, database, outbox)] if settings.outbox_relay_enabled else [],
         grace_seconds=settings.shutdown_grace_seconds,
     )
 

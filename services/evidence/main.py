@@ -14,6 +14,7 @@ from services.evidence.tables import APPEND_ONLY_TABLES
 from shared.auth import TokenVerifier
 from shared.db import Database
 from shared.entrypoint import ServiceDefinition
+from shared.outbox_relay import audit_relay
 from shared.server import ServiceHost
 from shared.settings import ServiceSettings
 
@@ -29,9 +30,6 @@ class Settings(ServiceSettings):
     #: recorded per tenant, so certificates it signed stay verifiable after a restart.
     certificate_signing_key: str = ""
     certificate_signing_key_file: Path | None = None
-    #: Run the outbox relay that delivers certificate.issued/revoked/expired to the audit service
-    #: (settings.audit_address). Tests that only inspect the outbox turn it off.
-    outbox_relay_enabled: bool = True
 
     def signing_key_pem(self) -> str:
         if self.certificate_signing_key_file:
@@ -44,11 +42,6 @@ async def build(settings: Settings) -> ServiceHost:
                         max_overflow=settings.db_max_overflow)
     verifier = TokenVerifier(settings.public_key_pem(), issuer=settings.jwt_issuer, audience=settings.jwt_audience)
     api = EvidenceApi(database, SigningKey.load(settings.signing_key_pem()))
-    workers = []
-    if settings.outbox_relay_enabled:
-        from shared.outbox_relay import audit_relay
-
-        workers.append(audit_relay(settings, database, store.outbox))
     return ServiceHost(
         name="evidence",
         service_names=[SERVICE_NAME],
@@ -56,7 +49,8 @@ async def build(settings: Settings) -> ServiceHost:
         verifier=verifier,
         database=database,
         listen_address=settings.listen_address,
-        workers=workers,
+        # Delivers certificate.issued/revoked/expired from the outbox to the audit service.
+        workers=[audit_relay(settings, database, store.outbox)] if settings.outbox_relay_enabled else [],
         grace_seconds=settings.shutdown_grace_seconds,
     )
 

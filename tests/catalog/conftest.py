@@ -29,8 +29,8 @@ def catalog_db(provision_service):
 def catalog_settings(catalog_db, tokens) -> Settings:
     return Settings(database_url=catalog_db.runtime_url, migration_database_url=catalog_db.owner_url,
                     listen_address="127.0.0.1:0", migrate_on_start=False,
-                    # No audit server in these tests: events stay queued (delivery is tested in tests/relay).
-                    audit_address="127.0.0.1:1", **tokens.settings_env())
+                    # No audit server in these tests: events stay queued (delivery: tests/relay, tests/integration).
+                    outbox_relay_enabled=False, **tokens.settings_env())
 
 
 @pytest.fixture(scope="session")
