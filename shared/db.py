@@ -41,6 +41,12 @@ class Database:
         )
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
+    @classmethod
+    def from_settings(cls, settings) -> Database:
+        """The runtime-role engine of a service (shared.settings.ServiceSettings)."""
+        return cls(settings.runtime_database_url(), pool_size=settings.db_pool_size,
+                   max_overflow=settings.db_max_overflow)
+
     @asynccontextmanager
     async def transaction(self, *, timeout_seconds: float | None = None) -> AsyncIterator[AsyncSession]:
         async with self._sessions() as session, session.begin():

@@ -73,6 +73,16 @@ class ServiceHost:
             raise RuntimeError(f"could not bind {listen_address}")
         self.address = f"{listen_address.rsplit(':', 1)[0]}:{self.port}"
 
+    @classmethod
+    def from_settings(cls, settings, *, name: str, service_names: Sequence[str],
+                      register: Callable[[grpc.aio.Server], None], database: Database,
+                      workers: Sequence[Worker] = ()) -> ServiceHost:
+        """The usual host of a service: address, token verifier and grace period from its settings."""
+        verifier = TokenVerifier(settings.public_key_pem(), issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+        return cls(name=name, service_names=service_names, register=register, verifier=verifier, database=database,
+                   listen_address=settings.listen_address, workers=workers,
+                   grace_seconds=settings.shutdown_grace_seconds)
+
     async def start(self) -> None:
         await self.server.start()
         await self._set_health(health_pb2.HealthCheckResponse.SERVING)

@@ -8,7 +8,6 @@ from pydantic_settings import SettingsConfigDict
 
 from learning.audit.v1 import audit_service_pb2, audit_service_pb2_grpc
 from services.audit.api import AuditApi
-from shared.auth import TokenVerifier
 from shared.db import Database
 from shared.entrypoint import ServiceDefinition
 from shared.server import ServiceHost
@@ -27,18 +26,14 @@ class Settings(ServiceSettings):
 
 async def build(settings: Settings) -> ServiceHost:
     # The audit service emits no events of its own, so it runs no outbox relay.
-    database = Database(settings.runtime_database_url(), pool_size=settings.db_pool_size,
-                        max_overflow=settings.db_max_overflow)
-    verifier = TokenVerifier(settings.public_key_pem(), issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+    database = Database.from_settings(settings)
     api = AuditApi(database)
-    return ServiceHost(
+    return ServiceHost.from_settings(
+        settings,
         name="audit",
         service_names=[SERVICE_NAME],
         register=lambda server: audit_service_pb2_grpc.add_AuditServiceServicer_to_server(api, server),
-        verifier=verifier,
         database=database,
-        listen_address=settings.listen_address,
-        grace_seconds=settings.shutdown_grace_seconds,
     )
 
 

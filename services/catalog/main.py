@@ -9,7 +9,6 @@ from pydantic_settings import SettingsConfigDict
 from learning.catalog.v1 import catalog_service_pb2, catalog_service_pb2_grpc
 from services.catalog.api import CatalogApi
 from services.catalog.tables import outbox
-from shared.auth import TokenVerifier
 from shared.db import Database
 from shared.entrypoint import ServiceDefinition
 from shared.outbox_relay import audit_relay
@@ -29,20 +28,16 @@ class Settings(ServiceSettings):
 
 
 async def build(settings: Settings) -> ServiceHost:
-    database = Database(settings.runtime_database_url(), pool_size=settings.db_pool_size,
-                        max_overflow=settings.db_max_overflow)
-    verifier = TokenVerifier(settings.public_key_pem(), issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+    database = Database.from_settings(settings)
     api = CatalogApi(database)
-    return ServiceHost(
+    return ServiceHost.from_settings(
+        settings,
         name="catalog",
         service_names=[SERVICE_FULL_NAME],
         register=lambda server: catalog_service_pb2_grpc.add_CatalogServiceServicer_to_server(api, server),
-        verifier=verifier,
         database=database,
-        listen_address=settings.listen_address,
         # Delivers `course.published` (and any later event) from the outbox to the audit service.
         workers=[audit_relay(settings, database, outbox)] if settings.outbox_relay_enabled else [],
-        grace_seconds=settings.shutdown_grace_seconds,
     )
 
 

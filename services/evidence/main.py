@@ -11,7 +11,6 @@ from services.evidence import store
 from services.evidence.api import EvidenceApi
 from services.evidence.signing import SigningKey
 from services.evidence.tables import APPEND_ONLY_TABLES
-from shared.auth import TokenVerifier
 from shared.db import Database
 from shared.entrypoint import ServiceDefinition
 from shared.outbox_relay import audit_relay
@@ -38,20 +37,16 @@ class Settings(ServiceSettings):
 
 
 async def build(settings: Settings) -> ServiceHost:
-    database = Database(settings.runtime_database_url(), pool_size=settings.db_pool_size,
-                        max_overflow=settings.db_max_overflow)
-    verifier = TokenVerifier(settings.public_key_pem(), issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+    database = Database.from_settings(settings)
     api = EvidenceApi(database, SigningKey.load(settings.signing_key_pem()))
-    return ServiceHost(
+    return ServiceHost.from_settings(
+        settings,
         name="evidence",
         service_names=[SERVICE_NAME],
         register=lambda server: evidence_service_pb2_grpc.add_EvidenceServiceServicer_to_server(api, server),
-        verifier=verifier,
         database=database,
-        listen_address=settings.listen_address,
         # Delivers certificate.issued/revoked/expired from the outbox to the audit service.
         workers=[audit_relay(settings, database, store.outbox)] if settings.outbox_relay_enabled else [],
-        grace_seconds=settings.shutdown_grace_seconds,
     )
 
 
