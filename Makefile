@@ -15,10 +15,12 @@ BUF    := node_modules/.bin/buf
 
 install: $(STAMP)
 
+# uv installs in seconds where pip takes tens of them; pip remains the fallback.
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	@$(PY) -m pip install --quiet --disable-pip-version-check 'uv>=0.5' || true
+	@if [ -x $(VENV)/bin/uv ]; then $(VENV)/bin/uv pip install --quiet --python $(PY) -e '.[dev]'; \
+	 else $(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'; fi
 	@touch $(STAMP)
 
 proto: $(STAMP)

@@ -19,7 +19,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 from shared import embedded_pg
@@ -28,9 +27,7 @@ from shared.provision import provision
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE = ROOT / ".learning"
-# Start order matters only for log readability: targets of the outbox relays first.
 SERVICES = {"audit": 50055, "evidence": 50054, "catalog": 50051, "progress": 50052, "assessment": 50053}
-STARTUP_TIMEOUT = 60.0
 DEV_TENANT = "demo"
 
 
@@ -59,12 +56,15 @@ def service_environment(name: str, urls, keys: tuple[Path, Path]) -> dict[str, s
     return env
 
 
-def start(name: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    process = subprocess.Popen(
+def spawn(name: str, env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(
         [sys.executable, "-m", f"services.{name}"], cwd=ROOT, env=env,
         stdout=subprocess.PIPE, text=True, start_new_session=True,
     )
-    deadline = time.monotonic() + STARTUP_TIMEOUT
+
+
+def wait_until_serving(name: str, process: subprocess.Popen) -> str:
+    """Read the service's stdout until its JSON "serving" line; then keep forwarding its output."""
     assert process.stdout is not None
     for line in process.stdout:
         try:
@@ -74,11 +74,8 @@ def start(name: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
             continue
         if event.get("event") == "serving":
             threading.Thread(target=_forward, args=(name, process), daemon=True).start()
-            return process, event["address"]
-        if time.monotonic() > deadline:
-            break
-    process.kill()
-    raise SystemExit(f"{name} did not start (exit code {process.poll()}); see its log above")
+            return event["address"]
+    raise SystemExit(f"{name} did not start (exit code {process.wait()}); see its log above")
 
 
 def _forward(name: str, process: subprocess.Popen) -> None:
@@ -108,12 +105,12 @@ def main() -> None:
     stop_requested = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop_requested.set())
     try:
-        rows = []
-        for name in available_services():
-            urls = provision(admin_url, name)
-            process, address = start(name, service_environment(name, urls, keys))
-            processes[name] = process
-            rows.append((name, address, urls.database))
+        # Start all services at once (each migrates itself); relays retry until their targets are up.
+        databases = {name: provision(admin_url, name) for name in available_services()}
+        for name, urls in databases.items():
+            processes[name] = spawn(name, service_environment(name, urls, keys))
+        rows = [(name, wait_until_serving(name, process), databases[name].database)
+                for name, process in processes.items()]
         minter = TokenMinter(keys[0].read_text(), issuer="learning-dev", audience="learning")
         token = minter.mint(subject="dev-user", tenant_id=DEV_TENANT, roles=sorted(ALL_ROLES),
                             ttl_seconds=30 * 24 * 3600)
