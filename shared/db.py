@@ -36,6 +36,9 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(
             sqlalchemy_url(url),
             pool_pre_ping=True,  # a restarted PostgreSQL must not surface as errors on stale connections
+            # Errors are logged with their stack (shared.interceptors); without this the message would carry
+            # the statement's bound values: learners' answers, employee ids, signed payloads.
+            hide_parameters=True,
             pool_size=pool_size,
             max_overflow=max_overflow,
         )

@@ -21,13 +21,19 @@ def to_timestamp(value: datetime | None) -> Timestamp | None:
     return ts
 
 
+# The range google.protobuf.Timestamp allows: 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999999Z.
+MIN_TIMESTAMP_SECONDS, MAX_TIMESTAMP_SECONDS = -62135596800, 253402300799
+
+
+def valid_timestamp(ts: Timestamp) -> bool:
+    """Whether `ts` is a Timestamp the spec allows. The wire format carries any int64 seconds and int32
+    nanos, and converting an out-of-range one raises, so requests must be checked before conversion."""
+    return MIN_TIMESTAMP_SECONDS <= ts.seconds <= MAX_TIMESTAMP_SECONDS and 0 <= ts.nanos <= 999_999_999
+
+
 def from_timestamp(ts: Timestamp) -> datetime:
+    """A valid Timestamp as an aware UTC datetime (check client input with valid_timestamp first)."""
     return ts.ToDatetime(tzinfo=UTC)
-
-
-def optional_timestamp(message, field: str) -> datetime | None:
-    """Read a Timestamp field that may be unset (unset means 'no value', not the epoch)."""
-    return from_timestamp(getattr(message, field)) if message.HasField(field) else None
 
 
 def to_duration(seconds: float | None) -> Duration | None:

@@ -14,8 +14,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from datetime import datetime
+
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from shared.errors import FieldViolation, InvalidArgument
+from shared.timeutil import from_timestamp, valid_timestamp
 
 MAX_TEXT = 10_000
 
@@ -89,6 +93,13 @@ class Violations:
 
     def fraction(self, value: float, field: str) -> bool:
         return self.check(math.isfinite(value) and 0.0 <= value <= 1.0, field, "must be between 0.0 and 1.0")
+
+    def timestamp(self, value: Timestamp, field: str) -> datetime | None:
+        """`value` as an aware UTC datetime, or None (with a violation) when it is outside the range
+        Timestamp allows (seconds beyond years 1-9999, nanos outside 0..999,999,999)."""
+        if self.check(valid_timestamp(value), field, "is not a valid timestamp"):
+            return from_timestamp(value)
+        return None
 
     def page_size(self, value: int, field: str = "page_size") -> bool:
         return self.check(value >= 0, field, "must not be negative")

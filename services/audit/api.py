@@ -13,7 +13,7 @@ from shared.db import Database
 from shared.errors import FieldViolation, InvalidArgument, NotFound, PermissionDenied
 from shared.interceptors import deadline_seconds
 from shared.pagination import PageToken, filter_fingerprint, page_size
-from shared.timeutil import optional_timestamp, utcnow
+from shared.timeutil import utcnow
 from shared.validation import Violations
 
 WRITERS = frozenset({SERVICE})
@@ -121,8 +121,11 @@ def _list_filters(request: pb.ListAuditEventsRequest) -> store.ListFilters:
     v.text(request.source_service, "source_service", required=False, max_len=domain.MAX_NAME)
     start = end = None
     if request.HasField("occur_time_range"):
-        start = optional_timestamp(request.occur_time_range, "start_time")
-        end = optional_timestamp(request.occur_time_range, "end_time")
+        time_range = request.occur_time_range
+        if time_range.HasField("start_time"):
+            start = v.timestamp(time_range.start_time, "occur_time_range.start_time")
+        if time_range.HasField("end_time"):
+            end = v.timestamp(time_range.end_time, "occur_time_range.end_time")
         v.check(start is None or end is None or start < end, "occur_time_range",
                 "start_time must be before end_time")
     v.raise_if_any()
@@ -131,12 +134,18 @@ def _list_filters(request: pb.ListAuditEventsRequest) -> store.ListFilters:
                              start_time=start, end_time=end)
 
 
+MAX_SEQUENCE = 2**63 - 1  # bigint
+
+
 def _token_key(key: list) -> tuple[datetime, int]:
+    """The (occur_time, sequence) of a page token. The filter fingerprint is a plain hash anyone can
+    compute, so a token may be forged: its key is checked as strictly as any other input (a float
+    infinity or an integer beyond bigint used to reach int() or PostgreSQL and fail as INTERNAL)."""
     try:
         occur_time = datetime.fromisoformat(key[0])
-        sequence = int(key[1])
-        if occur_time.tzinfo is None:
-            raise ValueError("naive time")
+        sequence = key[1]
+        if occur_time.tzinfo is None or type(sequence) is not int or not 1 <= sequence <= MAX_SEQUENCE:
+            raise ValueError("not an issued key")
     except (TypeError, ValueError):
         raise InvalidArgument([FieldViolation("page_token", "is not a token issued by this service")]) from None
     return occur_time, sequence

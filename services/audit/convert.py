@@ -12,7 +12,7 @@ from google.protobuf import struct_pb2
 from learning.audit.v1 import audit_service_pb2 as pb
 from services.audit import domain
 from services.audit.store import StoredRow
-from shared.timeutil import from_timestamp, to_timestamp
+from shared.timeutil import from_timestamp, to_timestamp, valid_timestamp
 from shared.validation import Violations, is_uuid
 
 
@@ -120,6 +120,8 @@ def _check_event(event: pb.AuditEvent, latest: datetime) -> tuple[domain.EventCo
     occur_time = None
     if not event.HasField("occur_time"):
         problems.append(("occur_time", "is required"))
+    elif not valid_timestamp(event.occur_time):
+        problems.append(("occur_time", "is not a valid timestamp"))
     else:
         occur_time = from_timestamp(event.occur_time)
         if occur_time > latest:

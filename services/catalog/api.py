@@ -14,7 +14,7 @@ from learning.catalog.v1 import catalog_service_pb2_grpc
 from services.catalog import convert, domain, store, validate
 from services.catalog.domain import CourseStatus, PathStatus
 from services.catalog.tables import idempotency_keys, lessons, modules, outbox, practical_exercises, quizzes
-from shared.auth import ADMIN, AUTHOR, LEARNER, SERVICE, Principal, current_principal
+from shared.auth import ADMIN, ALL_ROLES, AUTHOR, SERVICE, Principal, current_principal
 from shared.db import Database
 from shared.errors import FieldViolation, InvalidArgument, NotFound
 from shared.idempotency import run_once
@@ -27,7 +27,8 @@ from shared.validation import is_uuid
 SERVICE_NAME = "catalog"
 MAX_INT32 = 2**31 - 1
 AUTHORING_ROLES = frozenset({AUTHOR, ADMIN, SERVICE})
-READ_ROLES = frozenset({LEARNER, AUTHOR, ADMIN, SERVICE})
+# The contract's "Roles: any": reviewers and auditors read the content they review or audit too.
+READ_ROLES = ALL_ROLES
 # Who may see quiz answer keys and free-text rubrics.
 ANSWER_KEY_ROLES = AUTHORING_ROLES
 

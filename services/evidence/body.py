@@ -23,6 +23,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from learning.evidence.v1 import evidence_resources_pb2 as pb
 from learning.evidence.v1 import evidence_service_pb2 as spb
 from services.evidence.ids import Violations
+from shared.timeutil import valid_timestamp  # 0001..9999 only, so 4-digit years; api modules use it too
 
 CURRENT_SCHEMA_VERSION = 1
 
@@ -40,8 +41,6 @@ MAX_LONG_TEXT = 10_000        # narratives, question text, rationales, option te
 MAX_MODULES = 100
 MAX_ITEMS_PER_MODULE = 200
 MAX_OPTIONS = 50
-# The range google.protobuf.Timestamp allows (0001-01-01 .. 9999-12-31), so 4-digit years always.
-MIN_SECONDS, MAX_SECONDS = -62135596800, 253402300799
 
 
 # ---------------------------------------------------------------------------------------------- times
@@ -70,10 +69,6 @@ def parse_timestamp(text: str) -> Timestamp:
 def millis_datetime(ts: Timestamp) -> datetime:
     seconds, millis = truncate_millis(ts)
     return datetime.fromtimestamp(seconds, UTC).replace(microsecond=millis * 1000)
-
-
-def valid_timestamp(ts: Timestamp) -> bool:
-    return MIN_SECONDS <= ts.seconds <= MAX_SECONDS and 0 <= ts.nanos <= 999_999_999
 
 
 def _sort_key(ts: Timestamp) -> tuple[int, int]:

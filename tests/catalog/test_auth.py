@@ -181,3 +181,29 @@ def test_service_token_for_all_tenants_may_author(catalog, tokens):
         catalog.stub.GetCourse(svc.GetCourseRequest(tenant_id=catalog.tenant, course_id=created.course.course_id),
                                metadata=tokens.metadata("*", ["admin"]))
     assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+@pytest.mark.parametrize("role", ["reviewer", "auditor"])
+def test_every_role_may_read_as_the_contract_says(catalog, tokens, role):
+    # The reads are documented "Roles: any"; reviewers and auditors used to get PERMISSION_DENIED.
+    course = catalog.published_course()
+    path = catalog.stub.CreateLearningPath(svc.CreateLearningPathRequest(
+        tenant_id=catalog.tenant, title="Path", owner_id=str(uuid.uuid4()),
+        steps=[{"course": {"course_id": course.course_id, "version": 1}}]), metadata=catalog.md).learning_path
+    md = tokens.metadata(catalog.tenant, [role])
+    t, cid = catalog.tenant, course.course_id
+    assert catalog.stub.GetCourse(svc.GetCourseRequest(tenant_id=t, course_id=cid), metadata=md).course.course_id == cid
+    assert [c.course_id for c in catalog.stub.ListCourses(svc.ListCoursesRequest(tenant_id=t), metadata=md).courses] \
+        == [cid]
+    version = catalog.version(cid, 1, metadata=md)
+    assert version.version == 1
+    assert list(version.modules[0].lessons) and not version.modules[0].quizzes  # no answer keys to hide here
+    assert [v.version for v in catalog.stub.ListCourseVersions(
+        svc.ListCourseVersionsRequest(tenant_id=t, course_id=cid), metadata=md).course_versions] == [1]
+    assert catalog.stub.GetLearningPath(svc.GetLearningPathRequest(tenant_id=t, learning_path_id=path.learning_path_id),
+                                        metadata=md).learning_path.learning_path_id == path.learning_path_id
+    paths = catalog.stub.ListLearningPaths(svc.ListLearningPathsRequest(tenant_id=t), metadata=md).learning_paths
+    assert [p.learning_path_id for p in paths] == [path.learning_path_id]
+    with pytest.raises(grpc.RpcError) as caught:  # reading is all they may do
+        catalog.stub.CreateCourse(svc.CreateCourseRequest(tenant_id=t, title="x"), metadata=md)
+    assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED

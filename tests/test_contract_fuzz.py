@@ -1,0 +1,563 @@
+"""Contract fuzzing of EVERY RPC of EVERY service: hostile input never yields INTERNAL/UNKNOWN/DATA_LOSS.
+
+The RPCs are discovered from the service descriptors in gen/learning/*/v1/*_service_pb2.py, so
+a new RPC (or a new service with a server factory below) is fuzzed without touching this module.
+Requests are filled recursively from the message descriptors with hostile values: empty, huge,
+unicode and NUL strings, non-UUID ids, boundary ints, NaN/inf doubles, unknown enum numbers,
+random nested messages and oneof choices, out-of-range Timestamps/Durations. The caller holds a
+valid token of one tenant with every privileged role; tenant_id fields mostly match it.
+
+The product rules checked: the answer is never INTERNAL, UNKNOWN or DATA_LOSS; every
+INVALID_ARGUMENT carries a BadRequest with at least one field violation; a request naming another
+tenant than the token's is PERMISSION_DENIED (before validation, so nothing about it leaks).
+Raw bytes that are no protobuf at all are INVALID_ARGUMENT with a field violation too.
+
+Deeper local run: CONTRACT_FUZZ_EXAMPLES=1000; CONTRACT_FUZZ_STATS=1 with -s prints the status
+codes each RPC answered (to see how far past validation the examples got).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import uuid
+from collections import Counter
+from collections.abc import Callable
+
+import grpc
+import learning
+import pytest
+from google.protobuf.descriptor import FieldDescriptor
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from services.audit.main import DEFINITION as AUDIT, Settings as AuditSettings, build as build_audit
+from services.catalog.main import DEFINITION as CATALOG, Settings as CatalogSettings, build as build_catalog
+from services.evidence.main import DEFINITION as EVIDENCE, Settings as EvidenceSettings, build as build_evidence
+from shared.auth import ADMIN, AUDITOR, AUTHOR, SERVICE
+from tests.support.rpc import field_violations
+from tests.support.servers import ServerThread
+
+FUZZ_TENANT = f"fuzz-{uuid.uuid4().hex[:10]}"
+ROLES = [ADMIN, AUTHOR, SERVICE, AUDITOR]
+FORBIDDEN = {grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN, grpc.StatusCode.DATA_LOSS}
+MAX_DEPTH = 4
+EXAMPLES_PER_RPC = int(os.environ.get("CONTRACT_FUZZ_EXAMPLES", "25"))  # raise it for a deeper local run
+
+# service name -> (definition, settings type, build) for the in-process servers.
+SERVERS = {
+    "learning.catalog.v1.CatalogService": (CATALOG, CatalogSettings, build_catalog),
+    "learning.audit.v1.AuditService": (AUDIT, AuditSettings, build_audit),
+    "learning.evidence.v1.EvidenceService": (EVIDENCE, EvidenceSettings, build_evidence),
+}
+
+
+def _discover_methods():
+    """Every (service descriptor, method descriptor) of every generated *_service_pb2 module."""
+    found = []
+    for info in pkgutil.walk_packages(learning.__path__, "learning."):
+        if not info.name.endswith("_service_pb2"):
+            continue
+        module = importlib.import_module(info.name)
+        for service in module.DESCRIPTOR.services_by_name.values():
+            found.extend((service, method) for method in service.methods)
+    return found
+
+
+METHODS = _discover_methods()
+
+
+def test_every_discovered_service_is_fuzzed():
+    assert {service.full_name for service, _ in METHODS} == set(SERVERS)
+    assert len(METHODS) >= 30
+
+
+# ---------------------------------------------------------------------------
+# Hostile values
+# ---------------------------------------------------------------------------
+
+KNOWN_IDS: list[str] = []  # ids of real rows of FUZZ_TENANT, so foreign/valid paths get exercised too
+
+HOSTILE_TEXT = st.sampled_from([
+    "", " ", "\t\n", "\x00", "a\x00b", "x" * 65, "x" * 257, "y" * 5001, "é" * 300, "💥" * 70, "\u202e\u200b",
+    "\ud7ff", "'; DROP TABLE x; --", "%s %(x)s {0}", "../../etc/passwd", "null", "NaN", "-1", "0",
+    "00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff",
+    "{6f1c1f7e-5c1e-4c57-a1a4-8b7b1d7c2f10}", "6f1c1f7e5c1e4c57a1a48b7b1d7c2f10",
+    "6F1C1F7E-5C1E-4C57-A1A4-8B7B1D7C2F10", "urn:uuid:6f1c1f7e-5c1e-4c57-a1a4-8b7b1d7c2f10",
+    "course.published", "catalog", "en", "https://example.com/x", "a", "a.b_c-d",
+    "1970-01-01T00:00:00Z", "9999-12-31T23:59:59.999Z", "eyJrIjpbXSwiZiI6IiJ9", "e30", "!!!notbase64",
+])
+ANY_TEXT = st.one_of(
+    HOSTILE_TEXT,
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=10).map(lambda s: s * 120),
+    st.uuids().map(str),
+)
+
+
+def _ids() -> st.SearchStrategy[str]:
+    known = st.deferred(lambda: st.sampled_from(KNOWN_IDS) if KNOWN_IDS else st.uuids().map(str))
+    return st.one_of(st.uuids().map(str), st.uuids().map(lambda u: str(u).upper()), known, HOSTILE_TEXT)
+
+
+OTHER_TENANTS = ["", "other-tenant", "*", FUZZ_TENANT.upper(), FUZZ_TENANT + "\x00", FUZZ_TENANT + " ", "t" * 65,
+                 "tenant/../x"]
+TENANTS = st.sampled_from([FUZZ_TENANT] * len(OTHER_TENANTS) * 4 + OTHER_TENANTS)  # 80 % the caller's tenant
+
+INT32 = st.one_of(st.sampled_from([0, 1, 2, 3, -1, 100, 101, 200, 201, 500, 501, 2**31 - 1, -(2**31)]),
+                  st.integers(-(2**31), 2**31 - 1))
+INT64 = st.one_of(INT32, st.sampled_from([2**63 - 1, -(2**63), 2**53, 253402300800, -62135596801]),
+                  st.integers(-(2**63), 2**63 - 1))
+UINT32 = st.one_of(st.sampled_from([0, 1, 2**32 - 1]), st.integers(0, 2**32 - 1))
+UINT64 = st.one_of(UINT32, st.sampled_from([2**64 - 1, 2**63]), st.integers(0, 2**64 - 1))
+DOUBLES = st.one_of(st.sampled_from([0.0, -0.0, 0.5, 1.0, 1.0000001, -1.0, 1e308, -1e308, 5e-324,
+                                     float("nan"), float("inf"), float("-inf")]),
+                    st.floats(allow_nan=True, allow_infinity=True))
+FLOATS = st.one_of(st.sampled_from([0.0, 0.5, 1.0, float("nan"), float("inf"), 3.4e38]),
+                   st.floats(width=32, allow_nan=True, allow_infinity=True))
+
+# Timestamp bounds are 0001-01-01 .. 9999-12-31; go beyond them and use negative/overflowing nanos.
+TIMESTAMP_SECONDS = st.one_of(
+    st.sampled_from([0, 86400, -1, 1_700_000_000, 4_102_444_800, 253402300799, 253402300800, -62135596800,
+                     -62135596801, 2**62, -(2**62), 2**63 - 1, -(2**63)]),
+    st.integers(-62135596800, 253402300799),
+)
+NANOS = st.one_of(st.sampled_from([0, 1, 999_999_999, 1_000_000_000, -1, -999_999_999, 2**31 - 1, -(2**31)]),
+                  st.integers(0, 999_999_999))
+
+
+def _scalar(field: FieldDescriptor) -> st.SearchStrategy:
+    t = field.type
+    if t == FieldDescriptor.TYPE_STRING:
+        name = field.name
+        if name == "tenant_id":
+            return TENANTS
+        if name.endswith("_id") or name.endswith("_ids"):
+            return _ids()
+        return ANY_TEXT
+    if t == FieldDescriptor.TYPE_BYTES:
+        return st.one_of(st.binary(max_size=64), st.just(b"\x00" * 5000))
+    if t == FieldDescriptor.TYPE_BOOL:
+        return st.booleans()
+    if t == FieldDescriptor.TYPE_DOUBLE:
+        return DOUBLES
+    if t == FieldDescriptor.TYPE_FLOAT:
+        return FLOATS
+    if t == FieldDescriptor.TYPE_ENUM:
+        known = [v.number for v in field.enum_type.values]
+        return st.one_of(st.sampled_from(known), st.sampled_from([-1, 99, 2**31 - 1, -(2**31)]))
+    if t in (FieldDescriptor.TYPE_INT32, FieldDescriptor.TYPE_SINT32, FieldDescriptor.TYPE_SFIXED32):
+        return INT32
+    if t in (FieldDescriptor.TYPE_INT64, FieldDescriptor.TYPE_SINT64, FieldDescriptor.TYPE_SFIXED64):
+        return INT64
+    if t in (FieldDescriptor.TYPE_UINT32, FieldDescriptor.TYPE_FIXED32):
+        return UINT32
+    if t in (FieldDescriptor.TYPE_UINT64, FieldDescriptor.TYPE_FIXED64):
+        return UINT64
+    raise AssertionError(f"no strategy for field type {t} of {field.full_name}")
+
+
+def _value_strategy(field: FieldDescriptor, depth: int) -> st.SearchStrategy:
+    if field.type == FieldDescriptor.TYPE_MESSAGE:
+        return message_strategy(field.message_type, depth + 1)
+    if field.name == "paths" and field.containing_type.full_name == "google.protobuf.FieldMask":
+        return st.one_of(HOSTILE_TEXT, st.sampled_from(["title", "description", "objectives", "metadata",
+                                                        "target_audience", "status", "course_id"]))
+    return _scalar(field)
+
+
+# Encoded fields numbered 999 / 5000 / 536870911 (the largest), which no message here declares.
+UNKNOWN_FIELDS = [b"\xb8\x3e\x01", b"\xc2\xb8\x02\x03abc", b"\xf9\xff\xff\xff\x0f" + b"\x00" * 8]
+
+_cache: dict[tuple[str, int], st.SearchStrategy] = {}
+
+
+def message_strategy(descriptor, depth: int = 0) -> st.SearchStrategy:
+    """A strategy of messages of `descriptor` with every field (maybe) filled with hostile values."""
+    key = (descriptor.full_name, min(depth, MAX_DEPTH + 1))
+    if key not in _cache:
+        _cache[key] = _build_message_strategy(descriptor, depth)
+    return _cache[key]
+
+
+def _build_message_strategy(descriptor, depth: int) -> st.SearchStrategy:
+    cls = _message_class(descriptor)
+    if descriptor.full_name == "google.protobuf.Timestamp" or descriptor.full_name == "google.protobuf.Duration":
+        return st.builds(lambda s, n: cls(seconds=s, nanos=n), TIMESTAMP_SECONDS, NANOS)
+    if depth > MAX_DEPTH:
+        return st.just(cls())
+    in_oneof = {f.name for o in descriptor.oneofs for f in o.fields}
+    plain = [f for f in descriptor.fields if f.name not in in_oneof]
+    parts: dict[str, st.SearchStrategy] = {}
+    # tenant_id is always set, mostly to the caller's tenant: otherwise most examples would stop at
+    # PERMISSION_DENIED and never reach validation or the database.
+    required = {f.name: TENANTS for f in plain if f.name == "tenant_id"}
+    for field in plain:
+        if field.name not in required:
+            parts[field.name] = st.one_of(st.none(), _field_strategy(field, depth))
+    for oneof in descriptor.oneofs:
+        choices = [st.tuples(st.just(f.name), _field_strategy(f, depth)) for f in oneof.fields]
+        parts["__oneof__" + oneof.name] = st.one_of(st.none(), *choices)
+    parts["__unknown__"] = st.sampled_from(UNKNOWN_FIELDS)  # fields of a newer (or hostile) client's contract
+    return st.fixed_dictionaries(required, optional=parts).map(lambda values: _assemble(cls, descriptor, values))
+
+
+def _field_strategy(field: FieldDescriptor, depth: int) -> st.SearchStrategy:
+    if field.message_type is not None and field.message_type.GetOptions().map_entry:
+        key_field, value_field = field.message_type.fields_by_name["key"], field.message_type.fields_by_name["value"]
+        return st.dictionaries(_value_strategy(key_field, depth), _value_strategy(value_field, depth), max_size=4)
+    if _repeated(field):
+        return st.lists(_value_strategy(field, depth), max_size=4 if depth < 2 else 2)
+    return _value_strategy(field, depth)
+
+
+def _assemble(cls, descriptor, values: dict):
+    message = cls()
+    for name, value in values.items():
+        if value is None:
+            continue
+        if name == "__unknown__":
+            message.MergeFromString(value)
+            continue
+        if name.startswith("__oneof__"):
+            name, value = value
+        _set(message, descriptor.fields_by_name[name], value)
+    return message
+
+
+def _set(message, field: FieldDescriptor, value) -> None:
+    target = getattr(message, field.name) if _repeated(field) else None
+    if field.message_type is not None and field.message_type.GetOptions().map_entry:
+        value_is_message = field.message_type.fields_by_name["value"].message_type is not None
+        for k, v in value.items():
+            if value_is_message:
+                target[k].CopyFrom(v)
+            else:
+                target[k] = v
+    elif _repeated(field):
+        if field.message_type is not None:
+            for item in value:
+                target.add().CopyFrom(item)
+        else:
+            target.extend(value)
+    elif field.message_type is not None:
+        getattr(message, field.name).CopyFrom(value)
+    else:
+        setattr(message, field.name, value)
+
+
+def _repeated(field: FieldDescriptor) -> bool:
+    # protobuf 6 dropped FieldDescriptor.label in favour of is_repeated.
+    repeated = getattr(field, "is_repeated", None)
+    return repeated if repeated is not None else field.label == FieldDescriptor.LABEL_REPEATED
+
+
+def _message_class(descriptor):
+    from google.protobuf import message_factory
+
+    return message_factory.GetMessageClass(descriptor)
+
+
+# ---------------------------------------------------------------------------
+# Servers
+# ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def fuzz_channels(provision_service, tokens):
+    """One in-process server per service (own session databases), and a channel to each."""
+    channels, threads = {}, []
+    try:
+        for name, (definition, settings_type, build) in SERVERS.items():
+            db = provision_service(definition.name, definition.migrations, definition.append_only_tables)
+            settings = settings_type(database_url=db.runtime_url, migration_database_url=db.owner_url,
+                                     listen_address="127.0.0.1:0", migrate_on_start=False,
+                                     outbox_relay_enabled=False, **tokens.settings_env())
+            thread = ServerThread(lambda b=build, s=settings: b(s))
+            host = thread.__enter__()
+            threads.append(thread)
+            channels[name] = grpc.insecure_channel(host.address)
+        _seed_known_ids(channels, tokens)
+        yield channels
+    finally:
+        for channel in channels.values():
+            channel.close()
+        for thread in reversed(threads):
+            thread.__exit__(None, None, None)
+
+
+def _seed_known_ids(channels, tokens) -> None:
+    """A real course and module of FUZZ_TENANT, so generated ids sometimes hit existing rows."""
+    from learning.catalog.v1 import catalog_service_pb2 as csvc
+    from learning.catalog.v1 import catalog_service_pb2_grpc as cgrpc
+
+    stub = cgrpc.CatalogServiceStub(channels["learning.catalog.v1.CatalogService"])
+    md = tokens.metadata(FUZZ_TENANT, ROLES, subject=str(uuid.uuid4()))
+    course = stub.CreateCourse(csvc.CreateCourseRequest(tenant_id=FUZZ_TENANT, title="Fuzz"), metadata=md).course
+    module = stub.CreateModule(csvc.CreateModuleRequest(tenant_id=FUZZ_TENANT, course_id=course.course_id,
+                                                        title="M"), metadata=md).module
+    KNOWN_IDS[:] = [course.course_id, module.module_id]
+
+
+def _callable(channel: grpc.Channel, service, method) -> Callable:
+    request_cls = _message_class(method.input_type)
+    response_cls = _message_class(method.output_type)
+    path = f"/{service.full_name}/{method.name}"
+    if method.server_streaming:
+        return channel.unary_stream(path, request_serializer=request_cls.SerializeToString,
+                                    response_deserializer=response_cls.FromString)
+    return channel.unary_unary(path, request_serializer=request_cls.SerializeToString,
+                               response_deserializer=response_cls.FromString)
+
+
+def _call(rpc: Callable, request, metadata, streaming: bool) -> None:
+    result = rpc(request, metadata=metadata, timeout=20)
+    if streaming:
+        list(result)
+
+
+def _foreign_tenant(request) -> bool:
+    """Whether the request names a tenant other than the caller's (in its top-level tenant_id)."""
+    return "tenant_id" in request.DESCRIPTOR.fields_by_name and request.tenant_id != FUZZ_TENANT
+
+
+def _check_success(request) -> None:
+    assert not _foreign_tenant(request), f"another tenant's request succeeded:\n{request}"
+
+
+def _check(error: grpc.RpcError, request, *, tenant_bound: bool = True) -> None:
+    code = error.code()
+    assert code not in FORBIDDEN, f"{code.name}: {error.details()!r} for request:\n{request}"
+    if tenant_bound and _foreign_tenant(request):  # refused before any validation or lookup, whatever else is wrong
+        assert code == grpc.StatusCode.PERMISSION_DENIED, f"{code.name} for another tenant:\n{request}"
+    if code == grpc.StatusCode.INVALID_ARGUMENT:
+        assert field_violations(error), f"INVALID_ARGUMENT without field violations: {error.details()!r}\n{request}"
+
+
+# ---------------------------------------------------------------------------
+# The properties
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("service", "method"), METHODS, ids=[f"{s.name}.{m.name}" for s, m in METHODS])
+def test_hostile_requests_never_fail_internally(fuzz_channels, tokens, service, method):
+    rpc = _callable(fuzz_channels[service.full_name], service, method)
+    tenant_md = tokens.metadata(FUZZ_TENANT, ROLES, subject=str(uuid.uuid4()))
+    # A service token valid for every tenant: tenant_id then reaches validation whatever it holds.
+    all_tenants_md = tokens.metadata("*", [SERVICE], subject="fuzz-service")
+
+    @settings(max_examples=EXAMPLES_PER_RPC, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                     HealthCheck.data_too_large])
+    @given(request=message_strategy(method.input_type), all_tenants=st.integers(0, 4).map(lambda n: n == 0))
+    def run(request, all_tenants):
+        try:
+            _call(rpc, request, all_tenants_md if all_tenants else tenant_md, method.server_streaming)
+            if not all_tenants:
+                _check_success(request)
+            outcomes["OK"] += 1
+        except grpc.RpcError as error:
+            outcomes[error.code().name] += 1
+            _check(error, request, tenant_bound=not all_tenants)
+
+    outcomes: Counter[str] = Counter()
+    run()
+    if os.environ.get("CONTRACT_FUZZ_STATS"):  # how deep the examples got: run with -s to see
+        print(f"\n{service.name}.{method.name}: {dict(outcomes)}")
+
+
+def _parses(descriptor, data: bytes) -> bool:
+    try:
+        _message_class(descriptor).FromString(data)
+        return True
+    except Exception:  # noqa: BLE001 - DecodeError or whatever the parser raises
+        return False
+
+
+GARBAGE = [b"\xff\xff\xff\xff", b"\x0a\xff\xff\xff\xff\x0f", b"\x0a\x05ab", b"\x12\x02\xc3\x28",
+           b"\x08" + b"\xff" * 11, b"\x07"]
+
+
+@pytest.mark.parametrize(("service", "method"), [
+    (s, m) for s, m in METHODS if m.name in ("CreateCourse", "GetCourse", "RecordEvents", "ListAuditEvents",
+                                             "RecordTrainingEvidence", "GetCertificate")
+], ids=lambda x: getattr(x, "name", str(x)))
+def test_garbage_bytes_are_invalid_argument(fuzz_channels, tokens, service, method):
+    path = f"/{service.full_name}/{method.name}"
+    rpc = fuzz_channels[service.full_name].unary_unary(path, request_serializer=lambda b: b,
+                                                       response_deserializer=lambda b: b)
+    metadata = tokens.metadata(FUZZ_TENANT, ROLES)
+    unparsable = [garbage for garbage in GARBAGE if not _parses(method.input_type, garbage)]
+    assert len(unparsable) >= 3
+    for garbage in unparsable:
+        with pytest.raises(grpc.RpcError) as caught:
+            rpc(garbage, metadata=metadata, timeout=10)
+        assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT, (garbage, caught.value.details())
+        assert field_violations(caught.value)
+
+
+# ---------------------------------------------------------------------------
+# Mutations of valid requests: purely random requests rarely pass validation, so these start from a
+# valid request and replace one to three of its fields (at any depth) with hostile values, which
+# reaches the domain rules, the store and PostgreSQL with almost-valid input.
+# ---------------------------------------------------------------------------
+
+def _catalog_seeds(ids: dict) -> dict[str, Callable]:
+    from learning.catalog.v1 import catalog_resources_pb2 as res
+    from learning.catalog.v1 import catalog_service_pb2 as csvc
+    from learning.common.v1 import common_pb2
+    from tests.catalog.conftest import exercise_request, interactive_content, quiz_request, video_content
+
+    t, rid = FUZZ_TENANT, lambda: str(uuid.uuid4())
+    return {
+        "CreateCourse": lambda: csvc.CreateCourseRequest(
+            tenant_id=t, request_id=rid(), title="Supplier risk", description="d", objectives=["a", "b"],
+            target_audience="buyers", metadata={"level": "1", "owner": "x"}),
+        "UpdateCourse": lambda: csvc.UpdateCourseRequest(
+            tenant_id=t, course=res.Course(course_id=ids["course"], title="New", description="d",
+                                           objectives=["o"], metadata={"k": "v"}, target_audience="all"),
+            update_mask={"paths": ["title", "description", "objectives", "metadata", "target_audience"]}),
+        "CreateModule": lambda: csvc.CreateModuleRequest(tenant_id=t, request_id=rid(), course_id=ids["course"],
+                                                         title="M", description="d"),
+        "CreateLesson": lambda: csvc.CreateLessonRequest(tenant_id=t, request_id=rid(), module_id=ids["module"],
+                                                         title="L", objective="o", video=video_content()),
+        "CreateLesson#interactive": lambda: csvc.CreateLessonRequest(
+            tenant_id=t, request_id=rid(), module_id=ids["module"], title="L", interactive=interactive_content()),
+        "CreateQuiz": lambda: quiz_request(t, ids["module"], request_id=rid()),
+        "CreatePracticalExercise": lambda: exercise_request(t, ids["module"], request_id=rid()),
+        "GetCourseVersion": lambda: csvc.GetCourseVersionRequest(tenant_id=t, course_id=ids["course"], version=1),
+        "ListCourseVersions": lambda: csvc.ListCourseVersionsRequest(tenant_id=t, course_id=ids["course"]),
+        "CreateLearningPath": lambda: csvc.CreateLearningPathRequest(
+            tenant_id=t, request_id=rid(), title="P", goal="g", audience="a", owner_id=rid(),
+            steps=[res.LearningPathStep(course=common_pb2.CourseVersionRef(course_id=ids["course"], version=1),
+                                        required=True)]),
+    }
+
+
+def _audit_seeds(ids: dict) -> dict[str, Callable]:
+    from learning.audit.v1 import audit_service_pb2 as apb
+    from learning.common.v1 import common_pb2
+    from tests.audit.conftest import make_event
+
+    t = FUZZ_TENANT
+    return {
+        "RecordEvents": lambda: apb.RecordEventsRequest(events=[make_event(t), make_event(t, payload={"a": [1, "x"]})]),
+        "ListAuditEvents": lambda: apb.ListAuditEventsRequest(
+            tenant_id=t, page_size=2, actor_id="user-42", action="course.published", subject_type="course",
+            subject_id="s", source_service="catalog",
+            occur_time_range=common_pb2.TimeRange(start_time={"seconds": 1}, end_time={"seconds": 4_000_000_000})),
+        "VerifyAuditLog": lambda: apb.VerifyAuditLogRequest(tenant_id=t, from_sequence=1, to_sequence=3),
+    }
+
+
+def _evidence_seeds(ids: dict) -> dict[str, Callable]:
+    from learning.common.v1 import common_pb2
+    from learning.evidence.v1 import evidence_service_pb2 as epb
+    from tests.evidence import builders
+
+    t, rid = FUZZ_TENANT, lambda: str(uuid.uuid4())
+    return {
+        "RecordTrainingEvidence": lambda: builders.request(t, modules=2, questions=3),
+        "IssueCertificate": lambda: epb.IssueCertificateRequest(
+            tenant_id=t, request_id=rid(), recipient_id=rid(),
+            course=common_pb2.CourseVersionRef(course_id=rid(), version=1),
+            issue_time=builders.ts(0), expire_time=builders.ts(10**8)),
+        "ListTrainingEvidence": lambda: epb.ListTrainingEvidenceRequest(
+            tenant_id=t, page_size=2, employee_id=rid(), statuses=[1],
+            generate_time_range=common_pb2.TimeRange(start_time={"seconds": 1}, end_time={"seconds": 4_000_000_000})),
+        "ListCertificates": lambda: epb.ListCertificatesRequest(tenant_id=t, page_size=2, recipient_id=rid()),
+        "RevokeCertificate": lambda: epb.RevokeCertificateRequest(tenant_id=t, request_id=rid(),
+                                                                  certificate_id=ids["certificate"], reason="r"),
+        "ExpireDueCertificates": lambda: epb.ExpireDueCertificatesRequest(tenant_id=t, as_of=builders.ts(0)),
+        "VerifyCertificate": lambda: epb.VerifyCertificateRequest(tenant_id=t, certificate_id=ids["certificate"]),
+    }
+
+
+def _slots(message, parent=()):
+    """Every (path to a message, field) of `message`: the places a mutation can replace a value."""
+    found = []
+    for field in message.DESCRIPTOR.fields:
+        found.append((parent, field))
+        is_map = field.message_type is not None and field.message_type.GetOptions().map_entry
+        if field.message_type is None or is_map or field.message_type.full_name.startswith("google.protobuf."):
+            continue
+        if _repeated(field):
+            for i, item in enumerate(list(getattr(message, field.name))[:3]):
+                found.extend(_slots(item, parent + ((field.name, i),)))
+        elif message.HasField(field.name):
+            found.extend(_slots(getattr(message, field.name), parent + ((field.name, None),)))
+    return found
+
+
+def _mutate(message, slot, value) -> None:
+    parent, field = slot
+    for name, index in parent:
+        message = getattr(message, name) if index is None else getattr(message, name)[index]
+    if _repeated(field) or field.message_type is not None:
+        message.ClearField(field.name)
+    _set(message, field, value)
+
+
+@pytest.fixture(scope="module")
+def seeds(fuzz_channels, tokens) -> dict[tuple[str, str], Callable]:
+    """(service, rpc) -> factory of a valid request (fresh ids each call), on rows made for this test."""
+    from learning.catalog.v1 import catalog_service_pb2 as csvc
+    from learning.catalog.v1 import catalog_service_pb2_grpc as cgrpc
+    from learning.common.v1 import common_pb2
+    from learning.evidence.v1 import evidence_service_pb2 as epb
+    from learning.evidence.v1 import evidence_service_pb2_grpc as egrpc
+
+    md = tokens.metadata(FUZZ_TENANT, ROLES, subject=str(uuid.uuid4()))
+    catalog = cgrpc.CatalogServiceStub(fuzz_channels["learning.catalog.v1.CatalogService"])
+    course = catalog.CreateCourse(csvc.CreateCourseRequest(tenant_id=FUZZ_TENANT, title="Seed"), metadata=md).course
+    module = catalog.CreateModule(csvc.CreateModuleRequest(tenant_id=FUZZ_TENANT, course_id=course.course_id,
+                                                           title="M"), metadata=md).module
+    evidence = egrpc.EvidenceServiceStub(fuzz_channels["learning.evidence.v1.EvidenceService"])
+    certificate = evidence.IssueCertificate(epb.IssueCertificateRequest(
+        tenant_id=FUZZ_TENANT, request_id=str(uuid.uuid4()), recipient_id=str(uuid.uuid4()),
+        course=common_pb2.CourseVersionRef(course_id=course.course_id, version=1)), metadata=md).certificate
+    ids = {"course": course.course_id, "module": module.module_id, "certificate": certificate.certificate_id}
+    return {(service, rpc): factory for service, make in SEED_FACTORIES.items()
+            for rpc, factory in make(ids).items()}
+
+
+SEED_FACTORIES = {"learning.catalog.v1.CatalogService": _catalog_seeds, "learning.audit.v1.AuditService": _audit_seeds,
+                  "learning.evidence.v1.EvidenceService": _evidence_seeds}
+# RPCs with a valid seed request (the factories are only listed here, not called).
+SEEDED = [(s, m) for s, m in METHODS
+          if m.name in {rpc.split("#")[0] for rpc in SEED_FACTORIES[s.full_name]({})}]
+
+
+@pytest.mark.parametrize(("service", "method"), SEEDED, ids=[f"{s.name}.{m.name}" for s, m in SEEDED])
+def test_mutated_valid_requests_never_fail_internally(fuzz_channels, seeds, tokens, service, method):
+    factories = [f for (name, rpc), f in seeds.items() if name == service.full_name
+                 and rpc.split("#")[0] == method.name]
+    rpc = _callable(fuzz_channels[service.full_name], service, method)
+    metadata = tokens.metadata(FUZZ_TENANT, ROLES, subject=str(uuid.uuid4()))
+    seed = factories[0]()
+    try:  # the seed itself is valid: it must not be rejected as bad input
+        _call(rpc, seed, metadata, method.server_streaming)
+    except grpc.RpcError as error:
+        assert error.code() != grpc.StatusCode.INVALID_ARGUMENT, (field_violations(error), seed)
+        _check(error, seed)
+
+    @settings(max_examples=EXAMPLES_PER_RPC, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                     HealthCheck.data_too_large])
+    @given(data=st.data())
+    def run(data):
+        request = data.draw(st.sampled_from(factories))()
+        for _ in range(data.draw(st.integers(1, 3))):
+            slot = data.draw(st.sampled_from(_slots(request)))
+            _mutate(request, slot, data.draw(_field_strategy(slot[1], 2)))
+        try:
+            _call(rpc, request, metadata, method.server_streaming)
+            _check_success(request)
+            outcomes["OK"] += 1
+        except grpc.RpcError as error:
+            outcomes[error.code().name] += 1
+            _check(error, request)
+
+    outcomes: Counter[str] = Counter()
+    run()
+    if os.environ.get("CONTRACT_FUZZ_STATS"):
+        print(f"\n{service.name}.{method.name} (mutated): {dict(outcomes)}")

@@ -1,0 +1,29 @@
+"""Database errors are logged with their stack (shared.interceptors); they must not carry bound values."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from shared.db import Database
+
+
+def test_database_error_text_does_not_include_bound_values(admin_url):
+    secret = "learner-free-text-answer-7f3a"
+
+    async def failing_statement() -> str:
+        db = Database(admin_url)
+        try:
+            with pytest.raises(DBAPIError) as caught:
+                async with db.transaction() as session:
+                    await session.execute(text("SELECT CAST(:answer AS text), 1 / 0"), {"answer": secret})
+            return str(caught.value)
+        finally:
+            await db.close()
+
+    message = asyncio.run(failing_statement())
+    assert "division by zero" in message  # the error itself is still described
+    assert secret not in message
