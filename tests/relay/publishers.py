@@ -3,9 +3,8 @@
 Both run as real processes with the real outbox relay inside, and expose the same interface:
     start() / stop() (SIGTERM) / kill() (SIGKILL), publish(tenant, n) -> commits n audit events,
     pending(tenant) -> rows of that tenant still undelivered in the publisher's own outbox.
-The catalog is used as soon as its main.py wires the relay (`audit_relay(...)` in build());
-until then the emitter (tests/relay/emitter.py) stands in for it. RELAY_PUBLISHER=emitter|catalog
-forces one.
+The catalog (publishing real courses) is the default, as the issue asks; RELAY_PUBLISHER=emitter
+uses tests/relay/emitter.py instead, to separate a relay fault from a catalog fault.
 """
 
 from __future__ import annotations
@@ -20,8 +19,6 @@ import psycopg
 from shared.db import libpq_url
 from tests.support.processes import ServiceProcess, service_env
 
-ROOT = Path(__file__).resolve().parents[2]
-CATALOG_MAIN = ROOT / "services" / "catalog" / "main.py"
 EMITTER_MIGRATIONS = Path(__file__).parent / "migrations"
 
 # Fast retries for tests: the relay backs off at most 1 s and reclaims a killed process's lease after 3 s.
@@ -29,12 +26,8 @@ RELAY_TUNING = {"OUTBOX_MAX_BACKOFF_SECONDS": "1", "OUTBOX_POLL_SECONDS": "0.1",
                 "OUTBOX_LEASE_SECONDS": "3", "OUTBOX_BACKLOG_LOG_SECONDS": "1"}
 
 
-def catalog_relay_wired() -> bool:
-    return CATALOG_MAIN.exists() and "audit_relay" in CATALOG_MAIN.read_text()
-
-
 def publisher_kind() -> str:
-    return os.environ.get("RELAY_PUBLISHER") or ("catalog" if catalog_relay_wired() else "emitter")
+    return os.environ.get("RELAY_PUBLISHER", "catalog")
 
 
 class _Publisher:
