@@ -15,12 +15,13 @@ BUF    := node_modules/.bin/buf
 
 install: $(STAMP)
 
-# uv installs in seconds where pip takes tens of them; pip remains the fallback.
+# uv installs in seconds where pip takes tens of them. The venv is created without pip (ensurepip
+# alone costs seconds) and uv is put into it by the system pip; without a system pip, plain pip is used.
 $(STAMP): pyproject.toml
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check 'uv>=0.5' || true
+	@test -x $(PY) || $(PYTHON) -m venv --without-pip $(VENV)
+	@$(PYTHON) -m pip --python $(PY) install --quiet --disable-pip-version-check 'uv>=0.5' 2>/dev/null || true
 	@if [ -x $(VENV)/bin/uv ]; then $(VENV)/bin/uv pip install --quiet --python $(PY) -e '.[dev]'; \
-	 else $(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'; fi
+	 else $(PY) -m ensurepip --upgrade >/dev/null && $(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'; fi
 	@touch $(STAMP)
 
 proto: $(STAMP)

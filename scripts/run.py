@@ -103,7 +103,9 @@ def main() -> None:
     keys = ensure_dev_keys(STATE)
     processes: dict[str, subprocess.Popen] = {}
     stop_requested = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop_requested.set())
+    # Explicit handlers: a launcher started in the background inherits SIGINT as ignored.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop_requested.set())
     try:
         # Start all services at once (each migrates itself); relays retry until their targets are up.
         databases = {name: provision(admin_url, name) for name in available_services()}
