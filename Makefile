@@ -1,7 +1,9 @@
 # Learning services: one entry point per task. Everything installs what it needs into .venv.
 #   make run     start PostgreSQL (embedded unless a URL is configured) and all services
 #   make test    the whole test suite against real PostgreSQL
-#   make lint    buf lint (DEFAULT/STANDARD rules) over protos/
+#   make lint    buf lint (DEFAULT/STANDARD rules) over protos/, and buf breaking against the
+#                released contracts (protos/released.binpb): released field numbers never change
+#   make release-contracts   record the current protos as released (when a version ships)
 #   make proto   regenerate gen/ from protos/
 #   make bench   benchmarks with ratios against in-run baselines
 
@@ -11,7 +13,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 BUF    := node_modules/.bin/buf
 
-.PHONY: install run test lint proto bench clean
+.PHONY: install run test lint release-contracts proto bench clean
 
 install: $(STAMP)
 
@@ -33,6 +35,10 @@ $(BUF): package.json
 
 lint: $(BUF)
 	$(BUF) lint
+	$(BUF) breaking --against protos/released.binpb
+
+release-contracts: $(BUF)
+	$(BUF) build -o protos/released.binpb
 
 run: $(STAMP)
 	$(PY) -m scripts.run
