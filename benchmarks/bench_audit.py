@@ -33,9 +33,9 @@ from psycopg.types.json import Jsonb
 from learning.audit.v1 import audit_service_pb2 as pb
 from learning.audit.v1 import audit_service_pb2_grpc as pb_grpc
 from services.audit import domain
-from services.audit.api import page_token_after
+from services.audit.api import LIST_TOKENS
+from services.audit.domain import ListFilters
 from services.audit.main import DEFINITION
-from services.audit.store import ListFilters
 from shared.auth import TokenMinter, generate_keypair
 from shared.db import libpq_url
 from shared.migrations import migrate
@@ -170,7 +170,7 @@ RAW_IDS = "INSERT INTO audit_event_ids (tenant_id, event_id, sequence, occur_tim
 
 
 def raw_insert(conn: psycopg.Connection, batch: list[pb.AuditEvent], heads: dict[str, domain.ChainHead]) -> None:
-    from services.audit.convert import struct_to_python
+    from services.audit.validate import struct_to_python
     from shared.timeutil import from_timestamp
 
     contents = [domain.EventContent(e.event_id, e.tenant_id, e.actor_id, e.action, e.subject_type, e.subject_id,
@@ -224,8 +224,8 @@ def bench_deep_pages(stub, minter: TokenMinter, database) -> None:
 
     md = (("authorization", f"Bearer {minter.mint(subject='auditor-1', tenant_id=tenant, roles=['auditor'])}"),)
     first_request = pb.ListAuditEventsRequest(tenant_id=tenant, page_size=PAGE)
-    deep_request = pb.ListAuditEventsRequest(tenant_id=tenant, page_size=PAGE,
-                                             page_token=page_token_after(tenant, ListFilters(), *deep_key))
+    deep_token = LIST_TOKENS.encode(deep_key, LIST_TOKENS.scope(tenant, ListFilters()))  # what the client would hold
+    deep_request = pb.ListAuditEventsRequest(tenant_id=tenant, page_size=PAGE, page_token=deep_token)
     deep_page = stub.ListAuditEvents(deep_request, metadata=md)
     assert deep_page.events[0].sequence == deep_key[1] - 1 and len(deep_page.events) == PAGE
     first = median_ms(lambda: stub.ListAuditEvents(first_request, metadata=md))

@@ -28,14 +28,13 @@ from learning.common.v1 import common_pb2
 from learning.evidence.v1 import evidence_resources_pb2 as pb
 from learning.evidence.v1 import evidence_service_pb2 as spb
 from learning.evidence.v1 import evidence_service_pb2_grpc
-from services.evidence import store
-from services.evidence.api import evidence_list_fingerprint
+from services.evidence import domain, tables
+from services.evidence.api.training_evidence import LIST_TOKENS, list_scope
 from services.evidence.main import DEFINITION, Settings, build
 from shared import provision
 from shared.auth import TokenMinter, generate_keypair
 from shared.db import Database, libpq_url
 from shared.migrations import migrate
-from shared.pagination import PageToken
 from tests.evidence import builders
 
 RECORDS = 300          # per measured run
@@ -65,7 +64,7 @@ class LoopThread:
 
 BASELINE_METHOD = "/bench.Baseline/Record"
 BASELINE_TABLE = Table("baseline_evidence", MetaData(),
-                       *[Column(c.name, c.type) for c in store.training_evidence.columns])
+                       *[Column(c.name, c.type) for c in tables.training_evidence.columns])
 
 
 async def start_baseline(database: Database) -> tuple[grpc.aio.Server, str]:
@@ -174,7 +173,7 @@ def load_million(owner_url: str, tenant: str, base: datetime) -> float:
     return time.perf_counter() - started
 
 
-def deep_token(owner_url: str, tenant: str, filters: store.EvidenceFilter, depth: int) -> str:
+def deep_token(owner_url: str, tenant: str, filters: domain.EvidenceFilter, depth: int) -> str:
     """The page token a client holds after paging `depth` rows into the filtered list.
 
     Walking 10,000 pages through the API would only measure the walk; the token is built exactly as the
@@ -185,7 +184,7 @@ def deep_token(owner_url: str, tenant: str, filters: store.EvidenceFilter, depth
             "SELECT generated_at, evidence_id FROM training_evidence WHERE tenant_id = %s AND session_status = %s "
             "AND generated_at >= %s AND generated_at < %s ORDER BY generated_at DESC, evidence_id DESC "
             "OFFSET %s LIMIT 1", (tenant, filters.statuses[0], filters.start, filters.end, depth - 1)).fetchone()
-    return PageToken([generated_at.isoformat(), str(evidence_id)], evidence_list_fingerprint(tenant, filters)).encode()
+    return LIST_TOKENS.encode((generated_at, str(evidence_id)), list_scope(tenant, filters))
 
 
 def timed_pair(first, second) -> tuple[float, float]:
@@ -199,7 +198,7 @@ def timed_pair(first, second) -> tuple[float, float]:
     return statistics.median(samples[0]), statistics.median(samples[1])
 
 
-def explain(owner_url: str, tenant: str, filters: store.EvidenceFilter, after) -> str:
+def explain(owner_url: str, tenant: str, filters: domain.EvidenceFilter, after) -> str:
     """The plan of the page query as the service issues it (keyset bound replaces the upper time bound)."""
     bounds = ("AND generated_at < %(end)s" if after is None
               else "AND (generated_at, evidence_id) < (%(at)s, %(id)s::uuid)")
@@ -222,7 +221,7 @@ def bench_list(host_address: str, owner_url: str, minter: TokenMinter) -> None:
     seconds = load_million(owner_url, tenant, base)
     print(f"list: bulk-loaded {LIST_ROWS:,} records in {seconds:.1f} s")
     start, end = base + timedelta(days=30), base + timedelta(days=330)
-    filters = store.EvidenceFilter(employee_id=None, start=start, end=end, statuses=("passed",))
+    filters = domain.EvidenceFilter(employee_id=None, start=start, end=end, statuses=("passed",))
     metadata = (("authorization", "Bearer " + minter.mint(subject="auditor", tenant_id=tenant, roles=["auditor"])),)
     request = spb.ListTrainingEvidenceRequest(
         tenant_id=tenant, page_size=50, statuses=[pb.SESSION_STATUS_PASSED],
@@ -251,9 +250,9 @@ def bench_list(host_address: str, owner_url: str, minter: TokenMinter) -> None:
     print(f"list: first page          {first_ms:7.2f} ms")
     print(f"list: deep page (row {depth:,}) {deep_ms:7.2f} ms")
     print(f"list: ratio deep/first    {deep_ms / first_ms:.2f} (target <= 1.5)")
-    key = PageToken.decode(deep.page_token, evidence_list_fingerprint(tenant, filters), 2)
+    key = LIST_TOKENS.decode(deep.page_token, list_scope(tenant, filters))
     print(f"list: first page plan: {explain(owner_url, tenant, filters, None)}")
-    print(f"list: deep page plan:  {explain(owner_url, tenant, filters, (datetime.fromisoformat(key[0]), key[1]))}")
+    print(f"list: deep page plan:  {explain(owner_url, tenant, filters, key)}")
 
 
 def _ts(moment: datetime):

@@ -6,9 +6,11 @@
    service migrates itself at start-up as the owner role and then serves as the runtime role.
 3. A development Ed25519 key pair (.learning/jwt-*.pem) signs a token for tenant
    `demo` with every role, written to .learning/dev-token.
-4. Services start on their default ports (override with <PREFIX>_LISTEN_ADDRESS);
-   the launcher waits until each reports it is serving, prints the table and waits.
-   Ctrl-C (or SIGTERM) stops every service gracefully, then PostgreSQL.
+4. Services start on their default ports (shared/services.py; override with <PREFIX>_LISTEN_ADDRESS).
+   Every service is told where every other one really listens (<PREFIX><OTHER>_ADDRESS), so moving
+   one service rewires its clients and the relays that deliver to it. The launcher waits until each
+   reports it is serving, prints the table and waits. Ctrl-C (or SIGTERM) stops every service
+   gracefully, then PostgreSQL.
 """
 
 from __future__ import annotations
@@ -16,44 +18,84 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
+import uuid
 from pathlib import Path
 
 from shared import embedded_pg
 from shared.auth import ALL_ROLES, TokenMinter, ensure_dev_keys
 from shared.provision import provision
+from shared.services import SERVICES
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE = ROOT / ".learning"
-SERVICES = {"audit": 50055, "evidence": 50054, "catalog": 50051, "progress": 50052, "assessment": 50053}
 DEV_TENANT = "demo"
+# Start order: targets of the outbox relays first, so the first deliveries find them up.
+START_ORDER = ("audit", "evidence", "progress", "assessment", "catalog")
 
 
 def available_services() -> list[str]:
     """Services present in this checkout, optionally narrowed by LEARNING_SERVICES=catalog,audit."""
     wanted = {s.strip() for s in os.environ.get("LEARNING_SERVICES", "").split(",") if s.strip()}
-    return [name for name in SERVICES
+    return [name for name in START_ORDER
             if (ROOT / "services" / name / "main.py").exists() and (not wanted or name in wanted)]
 
 
-def service_environment(name: str, urls, keys: tuple[Path, Path]) -> dict[str, str]:
-    prefix = name.upper() + "_"
-    env = dict(os.environ)
+def listen_addresses(environ: dict[str, str]) -> dict[str, str]:
+    """Where each service will listen: <PREFIX>_LISTEN_ADDRESS if set, else its default address.
+    Port 0 ("any free port") is resolved here, so the others can be told the real port in advance."""
+    addresses = {}
+    for name, info in SERVICES.items():
+        address = environ.get(info.prefix + "LISTEN_ADDRESS") or info.default_address
+        host, _, port = address.rpartition(":")
+        if port == "0":
+            address = f"{host}:{_free_port(host or '127.0.0.1')}"
+        addresses[name] = address
+    return addresses
+
+
+def client_address(listen_address: str) -> str:
+    """The address a client on this machine dials for a server listening on `listen_address`."""
+    host, _, port = listen_address.rpartition(":")
+    if host in ("", "0.0.0.0", "[::]", "::"):
+        host = "127.0.0.1"
+    return f"{host}:{port}"
+
+
+def _free_port(host: str) -> int:
+    with socket.socket() as s:
+        s.bind((host.strip("[]"), 0))
+        return s.getsockname()[1]
+
+
+def service_environment(name: str, urls, keys: tuple[Path, Path], addresses: dict[str, str],
+                        environ: dict[str, str] | None = None) -> dict[str, str]:
+    prefix = SERVICES[name].prefix
+    env = dict(os.environ if environ is None else environ)
     defaults = {
         "DATABASE_URL": urls.runtime_url,
         "MIGRATION_DATABASE_URL": urls.owner_url,
-        "LISTEN_ADDRESS": f"127.0.0.1:{SERVICES[name]}",
         "JWT_PRIVATE_KEY_FILE": str(keys[0]),
         "JWT_PUBLIC_KEY_FILE": str(keys[1]),
         "MIGRATE_ON_START": "true",
     }
-    for other, port in SERVICES.items():  # where this service's relay finds the others
-        defaults[f"{other.upper()}_ADDRESS"] = f"127.0.0.1:{port}"
     for key, value in defaults.items():
         env.setdefault(prefix + key, value)
+    env[prefix + "LISTEN_ADDRESS"] = addresses[name]
+    for other in SERVICES:  # where this service's relays and clients find the others
+        env.setdefault(f"{prefix}{other.upper()}_ADDRESS", client_address(addresses[other]))
     return env
+
+
+def dev_user_id() -> str:
+    """A stable development user id (kept in .learning/dev-user-id across runs)."""
+    path = STATE / "dev-user-id"
+    if not path.exists():
+        path.write_text(str(uuid.uuid4()) + "\n")
+    return path.read_text().strip()
 
 
 def spawn(name: str, env: dict[str, str]) -> subprocess.Popen:
@@ -109,12 +151,15 @@ def main() -> None:
     try:
         # Start all services at once (each migrates itself); relays retry until their targets are up.
         databases = {name: provision(admin_url, name) for name in available_services()}
+        addresses = listen_addresses(dict(os.environ))
         for name, urls in databases.items():
-            processes[name] = spawn(name, service_environment(name, urls, keys))
+            processes[name] = spawn(name, service_environment(name, urls, keys, addresses))
         rows = [(name, wait_until_serving(name, process), databases[name].database)
                 for name, process in processes.items()]
         minter = TokenMinter(keys[0].read_text(), issuer="learning-dev", audience="learning")
-        token = minter.mint(subject="dev-user", tenant_id=DEV_TENANT, roles=sorted(ALL_ROLES),
+        # The subject is a user id, as an identity provider would issue it (RPCs that default an owner or
+        # recipient to the caller need a UUID there).
+        token = minter.mint(subject=dev_user_id(), tenant_id=DEV_TENANT, roles=sorted(ALL_ROLES),
                             ttl_seconds=30 * 24 * 3600)
         (STATE / "dev-token").write_text(token + "\n")
         print("\nLearning services are running:")
@@ -122,8 +167,10 @@ def main() -> None:
             print(f"  {name:<11} {address:<18} database {database}")
         print(f"\nDatabase: {'LEARNING_DATABASE_URL' if os.environ.get('LEARNING_DATABASE_URL') else 'embedded PostgreSQL in .learning/pgdata'}")
         print("Development token (tenant 'demo', all roles): .learning/dev-token")
-        print("Try: grpcurl -plaintext -H \"authorization: Bearer $(cat .learning/dev-token)\" "
-              "-d '{\"tenant_id\":\"demo\"}' 127.0.0.1:50051 learning.catalog.v1.CatalogService/ListCourses")
+        if "catalog" in processes:
+            print("Try: grpcurl -plaintext -H \"authorization: Bearer $(cat .learning/dev-token)\" "
+                  f"-d '{{\"tenant_id\":\"demo\"}}' {client_address(addresses['catalog'])} "
+                  "learning.catalog.v1.CatalogService/ListCourses")
         print("Press Ctrl-C to stop.\n", flush=True)
         while not stop_requested.is_set():
             for name, process in processes.items():

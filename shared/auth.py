@@ -9,8 +9,8 @@ Tokens are Ed25519-signed (EdDSA); the accepted algorithm is pinned so
     roles      list of: learner, author, reviewer, auditor, admin, service
     iss, aud, exp, iat   checked against configuration
 
-Servicers read the caller with `current_principal()` and check it with
-`Principal.authorize(tenant_id, roles)`.
+Servicers start every RPC with `authorize(request.tenant_id, ROLES)`: it returns the caller
+(`Principal`) if it may act for that tenant with one of the roles, and refuses otherwise.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from shared.errors import PermissionDenied, Unauthenticated
+from shared.validation import Violations
 
 ALGORITHMS = ["EdDSA"]  # pinned: never accept whatever the token header claims
 ALL_TENANTS = "*"
@@ -69,6 +70,18 @@ def current_principal() -> Principal:
     principal = _current.get()
     if principal is None:  # only reachable if a servicer runs without the auth interceptor
         raise Unauthenticated("no authenticated caller")
+    return principal
+
+
+def authorize(tenant_id: str, roles: frozenset[str] | set[str] = ALL_ROLES) -> Principal:
+    """The caller, if it may act for `tenant_id` holding one of `roles` (PERMISSION_DENIED otherwise);
+    then the tenant id's own shape, since a service token valid for every tenant could otherwise pass
+    any string on to PostgreSQL (INVALID_ARGUMENT on tenant_id)."""
+    principal = current_principal()
+    principal.authorize(tenant_id, roles)
+    v = Violations()
+    v.tenant(tenant_id)
+    v.raise_if_any()
     return principal
 
 

@@ -20,12 +20,8 @@ import grpc
 from shared.auth import ALL_TENANTS, SERVICE, TokenMinter
 from shared.settings import ServiceSettings
 
+# The largest message a learning server or client sends or accepts (servers use it too).
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024
-
-
-def service_name_of(settings: ServiceSettings) -> str:
-    """`catalog` for CATALOG_ settings: the subject of the service's own tokens."""
-    return str(settings.model_config.get("env_prefix", "")).rstrip("_").lower() or "service"
 
 
 class ServiceTokens:
@@ -76,7 +72,7 @@ def service_tokens(settings: ServiceSettings, subject: str | None = None) -> Ser
             "the service needs it to authenticate its outbound calls"
         )
     minter = TokenMinter(private_pem, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
-    return ServiceTokens(minter, subject or service_name_of(settings), settings.service_token_ttl_seconds)
+    return ServiceTokens(minter, subject or settings.service_name, settings.service_token_ttl_seconds)
 
 
 def service_channel(settings: ServiceSettings, address: str, *, subject: str | None = None) -> grpc.aio.Channel:

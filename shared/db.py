@@ -1,10 +1,13 @@
 """SQLAlchemy 2 async engine and transactions on psycopg 3.
 
-One engine per process. `Database.transaction()` is the only way services touch
+One engine per process. `Database.transaction(context)` is the only way services touch
 the database: it opens a session, begins a transaction, bounds every statement by
-the caller's remaining gRPC deadline (so an abandoned RPC never holds locks
-longer than its caller waits), and commits or rolls back as a unit, so nothing
-half-written survives an error.
+the caller's remaining gRPC deadline, read from the servicer context (so an abandoned RPC
+never holds locks longer than its caller waits), and commits or rolls back as a unit, so
+nothing half-written survives an error.
+
+    async with self.db.transaction(context) as session:
+        row = await store.get_course(session, tenant_id, course_id)
 """
 
 from __future__ import annotations
@@ -51,7 +54,11 @@ class Database:
                    max_overflow=settings.db_max_overflow)
 
     @asynccontextmanager
-    async def transaction(self, *, timeout_seconds: float | None = None) -> AsyncIterator[AsyncSession]:
+    async def transaction(self, context=None, *, timeout_seconds: float | None = None) -> AsyncIterator[AsyncSession]:
+        """One transaction; with a gRPC servicer `context`, bounded by the caller's remaining deadline
+        (background work such as the outbox relay passes `timeout_seconds` or nothing)."""
+        if context is not None and timeout_seconds is None:
+            timeout_seconds = deadline_seconds(context)
         async with self._sessions() as session, session.begin():
             if timeout_seconds is not None:
                 millis = max(1, int(timeout_seconds * 1000))
@@ -68,3 +75,9 @@ class Database:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+def deadline_seconds(context) -> float | None:
+    """Seconds left before the caller's deadline, or None when it set none."""
+    remaining = context.time_remaining()
+    return remaining if remaining is not None and remaining < 1e6 else None

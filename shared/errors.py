@@ -27,21 +27,26 @@ class FieldViolation:
 
 
 class DomainError(Exception):
-    """Base of all errors a client is meant to see. Anything else is INTERNAL."""
+    """Base of all errors a client is meant to see. Anything else is INTERNAL.
+
+    `metadata` goes into ErrorInfo.metadata: the keys a contract promises on that error
+    (e.g. "certificate_id" of an ALREADY_EXISTS), so clients need not parse messages.
+    """
 
     code: grpc.StatusCode = grpc.StatusCode.INTERNAL
     reason: str = "ERROR_REASON_UNSPECIFIED"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, metadata: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.metadata = dict(metadata or {})
 
     def details(self) -> list:
         return []
 
     def to_status_proto(self) -> status_pb2.Status:
         status = status_pb2.Status(code=self.code.value[0], message=self.message)
-        info = error_details_pb2.ErrorInfo(reason=self.reason, domain=ERROR_DOMAIN)
+        info = error_details_pb2.ErrorInfo(reason=self.reason, domain=ERROR_DOMAIN, metadata=self.metadata)
         for detail in [info, *self.details()]:
             packed = any_pb2.Any()
             packed.Pack(detail)
@@ -70,10 +75,11 @@ class InvalidArgument(DomainError):
 
 
 class _ResourceError(DomainError):
-    def __init__(self, resource_type: str, resource_name: str, message: str) -> None:
+    def __init__(self, resource_type: str, resource_name: str, message: str, *,
+                 metadata: dict[str, str] | None = None) -> None:
         self.resource_type = resource_type
         self.resource_name = resource_name
-        super().__init__(message)
+        super().__init__(message, metadata=metadata)
 
     def details(self) -> list:
         return [error_details_pb2.ResourceInfo(resource_type=self.resource_type, resource_name=self.resource_name)]
@@ -91,8 +97,10 @@ class AlreadyExists(_ResourceError):
     code = grpc.StatusCode.ALREADY_EXISTS
     reason = "ERROR_REASON_ALREADY_EXISTS"
 
-    def __init__(self, resource_type: str, resource_name: str, message: str | None = None) -> None:
-        super().__init__(resource_type, resource_name, message or f"{resource_type} {resource_name!r} already exists")
+    def __init__(self, resource_type: str, resource_name: str, message: str | None = None, *,
+                 metadata: dict[str, str] | None = None) -> None:
+        super().__init__(resource_type, resource_name, message or f"{resource_type} {resource_name!r} already exists",
+                         metadata=metadata)
 
 
 @dataclass(frozen=True)

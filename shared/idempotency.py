@@ -1,7 +1,8 @@
 """request_id idempotency for Create-style RPCs (AIP-155).
 
 The first call with a request_id records the key and, in the same transaction,
-its response; a retry gets that stored response byte for byte. Concurrent
+its response; a retry gets that stored response byte for byte (`Once.replayed` tells the
+servicer, which may refresh parts that describe current state). Concurrent
 duplicates serialize on the key's primary key: the second waits for the first
 to commit, then replays its answer. Reusing a request_id for a different request
 is ALREADY_EXISTS. Each service's first migration creates `idempotency_keys`.
@@ -11,7 +12,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from google.protobuf.message import Message
 from sqlalchemy import Column, DateTime, LargeBinary, MetaData, PrimaryKeyConstraint, Table, Text, func, select
@@ -37,19 +39,35 @@ def idempotency_table(metadata: MetaData) -> Table:
     )
 
 
+@dataclass(frozen=True)
+class Once(Generic[R]):
+    """The answer of `run_once`: the response, and whether it is a stored answer to an earlier call."""
+
+    response: R
+    replayed: bool
+
+
 async def run_once(
     session: AsyncSession,
     table: Table,
     *,
     tenant_id: str,
     request_id: str,
-    method: str,
     request: Message,
     response_type: type[R],
     compute: Callable[[], Awaitable[R]],
-) -> R:
+    conflict_metadata: Callable[[R | None], dict[str, str]] | None = None,
+) -> Once[R]:
+    """Run `compute` once per (tenant_id, request_id), inside the caller's transaction.
+
+    A retry (same request_id, same request) gets the stored response with `replayed` set; a
+    request_id reused for a different request is ALREADY_EXISTS, whose ErrorInfo.metadata carries
+    "request_id" plus what `conflict_metadata` derives from the first call's response. Without a
+    request_id, `compute` simply runs. The method is the request message's name minus "Request".
+    """
     if not request_id:
-        return await compute()
+        return Once(await compute(), replayed=False)
+    method = request.DESCRIPTOR.name.removesuffix("Request")
     fingerprint = hashlib.sha256(request.SerializeToString(deterministic=True)).digest()
     claimed = await session.execute(
         insert(table)
@@ -66,15 +84,18 @@ async def run_once(
             )
         ).one()
         if row.method != method or row.request_fingerprint != fingerprint or row.response is None:
-            raise AlreadyExists("request", request_id, "request_id was already used for a different request")
-        return response_type.FromString(row.response)
+            first = response_type.FromString(row.response) if row.method == method and row.response else None
+            metadata = {"request_id": request_id, **(conflict_metadata(first) if conflict_metadata else {})}
+            raise AlreadyExists("request", request_id, "request_id was already used for a different request",
+                                metadata=metadata)
+        return Once(response_type.FromString(row.response), replayed=True)
     response = await compute()
     await session.execute(
         table.update()
         .where(table.c.tenant_id == tenant_id, table.c.request_id == request_id)
         .values(response=response.SerializeToString(deterministic=True))
     )
-    return response
+    return Once(response, replayed=False)
 
 
 def create_idempotency_table(op) -> None:

@@ -225,9 +225,3 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
             return authenticated
 
         return _wrap(handler, details.method, wrapper, tolerant=True)
-
-
-def deadline_seconds(context) -> float | None:
-    """Seconds left before the caller's deadline, or None when it set none."""
-    remaining = context.time_remaining()
-    return remaining if remaining is not None and remaining < 1e6 else None

@@ -1,22 +1,25 @@
-"""The transactional outbox: events written in the same transaction as the change that causes them.
+"""The transactional outbox: messages written in the same transaction as the change that causes them.
 
-A service never calls another service inside a business transaction. It writes
-the message the target RPC needs into its own `outbox` table with `enqueue()`
-in the same transaction; if the transaction rolls back, the event never existed;
-if it commits, the relay (shared/outbox_relay.py) delivers it, retrying until
-the target acknowledges. Targets are idempotent on event_id, so redelivery after
-a crash is harmless.
+A service never calls another service inside a business transaction. It writes the message the
+target RPC needs into its own `outbox` table with `enqueue()` in the same transaction; if the
+transaction rolls back, the message never existed; if it commits, the relay (shared/outbox_relay.py)
+delivers it, retrying until the target acknowledges. Targets are idempotent on the event id, so
+redelivery after a crash is harmless.
 
-Rows carry the destination (which relay route delivers them), the protobuf
-message itself (type name + bytes, so any route can decode it), and delivery
-bookkeeping. Each service's first migration creates the table with
-`create_outbox_table()`.
+Where a message goes is data, a `Route`: the destination name stored in each row, the target
+service (its address comes from the sender's settings, see shared/services.py), the target RPC, the
+message type, and how messages are batched into one request. The routes themselves are declared in
+shared/routes.py (audit is one of them); this module knows no contract.
+
+Each service's first migration creates the table with `create_outbox_table()`.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 
+import grpc
 from google.protobuf.message import Message
 from sqlalchemy import (
     BigInteger,
@@ -35,10 +38,34 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from learning.audit.v1 import audit_service_pb2
-from shared.timeutil import to_timestamp, utcnow
+# A target that answers one of these refused the content itself: retrying the same batch unchanged
+# cannot succeed, so the relay retries it row by row (a single bad row must not hold back the others).
+PERMANENT_CODES = frozenset({grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.RESOURCE_EXHAUSTED})
 
-AUDIT_DESTINATION = "audit"
+
+@dataclass(frozen=True)
+class Route:
+    """One kind of outbox message and where the relay delivers it."""
+
+    #: Value of outbox.destination for these rows; also the route's name in logs and backlog figures.
+    destination: str
+    #: The target service (a name of shared/services.py); the address is settings.address_of(service).
+    service: str
+    #: Full gRPC method path of the target RPC, e.g. "/learning.audit.v1.AuditService/RecordEvents".
+    method: str
+    #: What one outbox row holds.
+    message_type: type[Message]
+    request_type: type[Message]
+    response_type: type[Message]
+    #: The repeated field of request_type that carries a batch of messages; None means one call per
+    #: message, with the message itself as the request.
+    batch_field: str | None = None
+    permanent_codes: frozenset[grpc.StatusCode] = field(default=PERMANENT_CODES)
+
+    def request(self, messages: list[Message]) -> Message:
+        """The request of one delivery call (batched routes only)."""
+        assert self.batch_field is not None
+        return self.request_type(**{self.batch_field: messages})
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -69,37 +96,20 @@ def create_outbox_table(op) -> None:
     outbox_table(metadata).create(op.get_bind())
 
 
-async def enqueue(session: AsyncSession, table: Table, *, tenant_id: str, destination: str,
-                  message: Message, event_id: str | None = None) -> str:
-    """Add a message for `destination` to the outbox inside the caller's transaction."""
+async def enqueue(session: AsyncSession, table: Table, route: Route, *, tenant_id: str, message: Message,
+                  event_id: str | None = None) -> str:
+    """Add `message` for `route` to the outbox inside the caller's transaction; returns the event id."""
+    if not isinstance(message, route.message_type):
+        raise TypeError(f"route {route.destination!r} carries {route.message_type.__name__}, "
+                        f"not {type(message).__name__}")
     event_id = event_id or str(uuid.uuid4())
     await session.execute(
         table.insert().values(
             tenant_id=tenant_id,
             event_id=event_id,
-            destination=destination,
+            destination=route.destination,
             message_type=message.DESCRIPTOR.full_name,
             message=message.SerializeToString(deterministic=True),
         )
     )
     return event_id
-
-
-async def enqueue_audit_event(session: AsyncSession, table: Table, *, tenant_id: str, actor_id: str,
-                              action: str, subject_type: str, subject_id: str, source_service: str,
-                              payload: dict | None = None) -> str:
-    """Queue one critical event for the audit service (seed 000, "Audit Requirements")."""
-    event = audit_service_pb2.AuditEvent(
-        event_id=str(uuid.uuid4()),
-        tenant_id=tenant_id,
-        actor_id=actor_id,
-        action=action,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        occur_time=to_timestamp(utcnow()),
-        source_service=source_service,
-    )
-    if payload:
-        event.payload.update(payload)
-    return await enqueue(session, table, tenant_id=tenant_id, destination=AUDIT_DESTINATION,
-                         message=event, event_id=event.event_id)

@@ -11,7 +11,9 @@ replicas may run side by side over the same outbox. Per destination ("route") it
    claimed again while it is being delivered, even though no transaction stays open during the RPC.
    Rows are never selected by "position > last seen": a transaction that commits late with a
    smaller position would be skipped for ever. Pending rows are found by state, not by cursor.
-2. Deliver the batch with the route's `deliver(messages)` (e.g. AuditService.RecordEvents).
+2. Deliver the batch with the route's `deliver(messages)`: a RouteDelivery calls the target RPC of a
+   shared/routes.py Route (e.g. AuditService.RecordEvents for the AUDIT route), one call per batch, or
+   one call per row for routes that do not batch.
 3. Success: mark the rows delivered (delivered_at = now()) in one short transaction.
    Failure: bump attempts, keep last_error, and set available_at = now() + backoff, where backoff
    grows exponentially with the row's attempts (base 0.5 s, doubling), capped by
@@ -48,7 +50,7 @@ from sqlalchemy import Interval, Table, bindparam, func, select, tuple_
 
 from shared.db import Database
 from shared.logging import log_fields
-from shared.outbox import AUDIT_DESTINATION
+from shared.outbox import Route
 from shared.settings import ServiceSettings
 
 log = logging.getLogger("learning.outbox")
@@ -167,6 +169,8 @@ class OutboxRelay:
         if not batch:
             return 0, 0
         deliver = self.routes[destination]
+        if not getattr(deliver, "batched", True):
+            return await self._deliver_one_by_one(deliver, batch)
         try:
             await deliver(batch)
         except PermanentDeliveryError as error:
@@ -181,13 +185,18 @@ class OutboxRelay:
         return len(batch), 0
 
     async def _deliver_one_by_one(self, deliver: Deliver, batch: Sequence[OutboxMessage]) -> tuple[int, int]:
+        """Each row on its own: a refused row is marked and skipped; a transient failure (target down)
+        ends the batch, and the rows not yet tried back off with it instead of timing out one by one."""
         delivered = failed = 0
-        for message in batch:
+        for index, message in enumerate(batch):
             try:
                 await deliver([message])
-            except Exception as error:  # noqa: BLE001
+            except PermanentDeliveryError as error:
                 await self._mark_failed([message], error)
                 failed += 1
+            except Exception as error:  # noqa: BLE001 - any other failure is retried later
+                await self._mark_failed(batch[index:], error)
+                return delivered, failed + len(batch) - index
             else:
                 await self._mark_delivered([message])
                 delivered += 1
@@ -286,65 +295,66 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:1000]
 
 
-# --- the audit route ------------------------------------------------------------------------------------
+# --- delivering a route over gRPC --------------------------------------------------------------------
 
-# The target refused the batch itself (bad content, or a message too large for one call): retried row by
-# row. Anything else (UNAVAILABLE, DEADLINE_EXCEEDED, UNAUTHENTICATED after a key rotation, ...) is
-# retried unchanged after the backoff.
-_PERMANENT_CODES = frozenset({grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.RESOURCE_EXHAUSTED})
+class RouteDelivery:
+    """Delivers the rows of one `Route` to its target RPC, authenticated with this service's token.
 
+    Batched routes send up to a claimed batch per call; unbatched ones (`route.batch_field` None) are
+    delivered one row per call by the relay. The channel is created lazily, on the relay's event loop.
+    """
 
-class AuditRoute:
-    """Delivers `learning.audit.v1.AuditEvent` rows with AuditService.RecordEvents (idempotent on event_id)."""
-
-    def __init__(self, settings: ServiceSettings, *, address: str | None = None) -> None:
+    def __init__(self, route: Route, settings: ServiceSettings, *, address: str | None = None) -> None:
         from shared.clients import service_tokens
 
-        self._address = address or settings.audit_address
+        self.route = route
+        self.batched = route.batch_field is not None
+        self._address = address or settings.address_of(route.service)
         self._timeout = settings.outbox_delivery_timeout_seconds
         # Minted eagerly so a missing private key fails the service at start-up, not at first delivery.
         self._tokens = service_tokens(settings)
         self._tokens.current()
         self._channel = None
-        self._stub = None
+        self._call = None
 
     def _connect(self):
-        # Created lazily, on the event loop that runs the relay.
-        if self._stub is None:
-            from learning.audit.v1 import audit_service_pb2_grpc
+        if self._call is None:
             from shared.clients import channel_with_tokens
 
             self._channel = channel_with_tokens(self._address, self._tokens)
-            self._stub = audit_service_pb2_grpc.AuditServiceStub(self._channel)
-        return self._stub
+            self._call = self._channel.unary_unary(
+                self.route.method, request_serializer=lambda m: m.SerializeToString(),
+                response_deserializer=self.route.response_type.FromString)
+        return self._call
 
     async def __call__(self, messages: Sequence[OutboxMessage]) -> None:
-        from learning.audit.v1 import audit_service_pb2
-
-        expected = audit_service_pb2.AuditEvent.DESCRIPTOR.full_name
-        events = []
+        route = self.route
+        expected = route.message_type.DESCRIPTOR.full_name
+        decoded = []
         for message in messages:
             if message.message_type != expected:
-                raise PermanentDeliveryError(f"audit route cannot deliver {message.message_type}")
-            events.append(audit_service_pb2.AuditEvent.FromString(message.message))
+                raise PermanentDeliveryError(f"route {route.destination} cannot deliver {message.message_type}")
+            decoded.append(route.message_type.FromString(message.message))
+        requests = [route.request(decoded)] if self.batched else decoded
         try:
-            await self._connect().RecordEvents(audit_service_pb2.RecordEventsRequest(events=events),
-                                               timeout=self._timeout)
+            for request in requests:
+                await self._connect()(request, timeout=self._timeout)
         except grpc.aio.AioRpcError as error:
-            if error.code() in _PERMANENT_CODES:
+            if error.code() in route.permanent_codes:
                 raise PermanentDeliveryError(_describe(error)) from error
             raise
 
     async def close(self) -> None:
         if self._channel is not None:
             await self._channel.close()
-            self._channel = self._stub = None
+            self._channel = self._call = None
 
 
-def audit_relay(settings: ServiceSettings, database: Database, outbox_table: Table, **overrides) -> OutboxRelay:
-    """The relay every event-emitting service adds to its workers:
+def outbox_relay(settings: ServiceSettings, database: Database, outbox_table: Table, routes: Sequence[Route],
+                 **overrides) -> OutboxRelay:
+    """The relay a service adds to its workers, one RouteDelivery per route it sends on:
 
-        workers=[audit_relay(settings, database, store.outbox)]
+        workers=[outbox_relay(settings, database, tables.outbox, [AUDIT])]
     """
-    return OutboxRelay.from_settings(settings, database, outbox_table,
-                                     {AUDIT_DESTINATION: AuditRoute(settings)}, **overrides)
+    deliveries = {route.destination: RouteDelivery(route, settings) for route in routes}
+    return OutboxRelay.from_settings(settings, database, outbox_table, deliveries, **overrides)

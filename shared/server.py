@@ -22,12 +22,12 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection, reflection_pb2
 
 from shared.auth import TokenVerifier
+from shared.clients import MAX_MESSAGE_BYTES
 from shared.db import Database
 from shared.interceptors import AuthInterceptor, ErrorInterceptor, LoggingInterceptor
 
 log = logging.getLogger("learning.server")
 
-MAX_MESSAGE_BYTES = 8 * 1024 * 1024
 Worker = Callable[[asyncio.Event], Awaitable[None]]
 
 

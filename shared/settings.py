@@ -12,6 +12,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.services import default_address
+
 
 class ServiceSettings(BaseSettings):
     """Settings every service understands. Subclasses add their own fields."""
@@ -56,10 +58,23 @@ class ServiceSettings(BaseSettings):
 
     #: Run the outbox relay inside this process (turn off only where another replica or a test delivers).
     outbox_relay_enabled: bool = True
-    #: Where the outbox relay delivers audit events (learning.audit.v1.AuditService).
-    audit_address: str = "127.0.0.1:50055"
+    #: Where this service finds the others (its outbox routes and clients), defaults from shared/services.py.
+    catalog_address: str = default_address("catalog")
+    progress_address: str = default_address("progress")
+    assessment_address: str = default_address("assessment")
+    evidence_address: str = default_address("evidence")
+    audit_address: str = default_address("audit")
     #: Lifetime of the service tokens this service mints for its outbound calls (re-minted before expiry).
     service_token_ttl_seconds: int = Field(default=300, ge=30)
+
+    @property
+    def service_name(self) -> str:
+        """`catalog` for CATALOG_ settings: the service's name, and the subject of its own tokens."""
+        return str(self.model_config.get("env_prefix", "")).rstrip("_").lower() or "service"
+
+    def address_of(self, service: str) -> str:
+        """host:port where `service` listens, as configured for this service (<PREFIX><SERVICE>_ADDRESS)."""
+        return getattr(self, f"{service}_address")
 
     def runtime_database_url(self) -> str:
         if not self.database_url:

@@ -1,15 +1,32 @@
-"""UTC time and protobuf Timestamp conversions (all stored times are timezone-aware UTC)."""
+"""Time, the one module for it: UTC clocks, protobuf Timestamp/Duration conversions, and the two
+text renderings records are hashed with.
+
+All stored times are timezone-aware UTC. Two renderings exist because two records fix them:
+  - `format_millis` / `parse_millis`: "YYYY-MM-DDTHH:MM:SS.sssZ", truncated to milliseconds, the
+    timestamps of seed 002's evidence body and of certificate payloads (evidence service);
+  - `format_micros`: "YYYY-MM-DDTHH:MM:SS.ffffffZ", the precision PostgreSQL stores, used in the
+    audit log's hashed canonical records.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import calendar
+from datetime import UTC, datetime
 
-from google.protobuf.duration_pb2 import Duration
 from google.protobuf.timestamp_pb2 import Timestamp
+
+# The range google.protobuf.Timestamp allows: 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999999Z.
+MIN_TIMESTAMP_SECONDS, MAX_TIMESTAMP_SECONDS = -62135596800, 253402300799
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def now_millis() -> datetime:
+    """The current time truncated to milliseconds (the precision of evidence and certificate records)."""
+    now = utcnow()
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 def to_timestamp(value: datetime | None) -> Timestamp | None:
@@ -19,10 +36,6 @@ def to_timestamp(value: datetime | None) -> Timestamp | None:
     ts = Timestamp()
     ts.FromDatetime(value.astimezone(UTC))
     return ts
-
-
-# The range google.protobuf.Timestamp allows: 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999999Z.
-MIN_TIMESTAMP_SECONDS, MAX_TIMESTAMP_SECONDS = -62135596800, 253402300799
 
 
 def valid_timestamp(ts: Timestamp) -> bool:
@@ -36,9 +49,38 @@ def from_timestamp(ts: Timestamp) -> datetime:
     return ts.ToDatetime(tzinfo=UTC)
 
 
-def to_duration(seconds: float | None) -> Duration | None:
-    if seconds is None:
-        return None
-    d = Duration()
-    d.FromTimedelta(timedelta(seconds=seconds))
-    return d
+def millis_datetime(ts: Timestamp) -> datetime:
+    """A valid Timestamp as an aware UTC datetime truncated to milliseconds (towards the past)."""
+    seconds, millis = truncate_millis(ts)
+    return datetime.fromtimestamp(seconds, UTC).replace(microsecond=millis * 1000)
+
+
+def truncate_millis(ts: Timestamp) -> tuple[int, int]:
+    """(seconds, millis), truncated towards the past (nanos are never negative in a valid Timestamp)."""
+    return ts.seconds, ts.nanos // 1_000_000
+
+
+def format_millis(ts: Timestamp) -> str:
+    """"YYYY-MM-DDTHH:MM:SS.sssZ" of a valid Timestamp (four-digit years: 0001..9999)."""
+    seconds, millis = truncate_millis(ts)
+    t = datetime.fromtimestamp(seconds, UTC)
+    return (f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}"
+            f".{millis:03d}Z")
+
+
+def format_datetime_millis(value: datetime) -> str:
+    return format_millis(to_timestamp(value))
+
+
+def parse_millis(text: str) -> Timestamp:
+    """Inverse of format_millis (raises ValueError for anything else)."""
+    if len(text) != 24 or text[4] != "-" or text[10] != "T" or text[19] != "." or text[23] != "Z":
+        raise ValueError(f"not a canonical timestamp: {text!r}")
+    parts = (int(text[0:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]), int(text[14:16]), int(text[17:19]))
+    seconds = calendar.timegm(parts + (0, 0, 0))
+    return Timestamp(seconds=seconds, nanos=int(text[20:23]) * 1_000_000)
+
+
+def format_micros(value: datetime) -> str:
+    """"YYYY-MM-DDTHH:MM:SS.ffffffZ": RFC 3339 UTC with the six fractional digits PostgreSQL keeps."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -79,10 +79,15 @@ class Violations:
             for i, value in enumerate(values):
                 self.text(value, f"{field}[{i}]", max_len=max_len)
 
-    def uuid(self, value: str, field: str, *, required: bool = True) -> bool:
+    def uuid(self, value: str, field: str, *, required: bool = True) -> str:
+        """The id in its one stored spelling (lower-case 8-4-4-4-12), or "" when missing or invalid
+        (a violation is added unless it is missing and optional). See `canonical_uuid`."""
         if not value:
-            return self.check(not required, field, "is required")
-        return self.check(is_uuid(value), field, "must be a UUID")
+            self.check(not required, field, "is required")
+            return ""
+        canonical = canonical_uuid(value)
+        self.check(bool(canonical), field, "must be a UUID (8-4-4-4-12 hex digits)")
+        return canonical
 
     def tenant(self, value: str, field: str = "tenant_id") -> bool:
         if not value:
@@ -101,6 +106,19 @@ class Violations:
             return from_timestamp(value)
         return None
 
+    def time_range(self, request, field: str) -> tuple[datetime | None, datetime | None]:
+        """(start, end) of an optional learning.common.v1.TimeRange field (either bound may be unset);
+        both valid and start >= end is a violation on the range itself."""
+        start = end = None
+        if request.HasField(field):
+            time_range = getattr(request, field)
+            if time_range.HasField("start_time"):
+                start = self.timestamp(time_range.start_time, f"{field}.start_time")
+            if time_range.HasField("end_time"):
+                end = self.timestamp(time_range.end_time, f"{field}.end_time")
+            self.check(start is None or end is None or start < end, field, "start_time must be before end_time")
+        return start, end
+
     def page_size(self, value: int, field: str = "page_size") -> bool:
         return self.check(value >= 0, field, "must not be negative")
 
@@ -109,10 +127,25 @@ class Violations:
             raise InvalidArgument(self.items)
 
 
-# Canonical 8-4-4-4-12 hex form only: uuid.UUID() also accepts braces, "urn:uuid:" and
-# hyphen-less spellings, which would let one id be written several ways.
+def required_id(request, field: str) -> str:
+    """The one required UUID field of a Get-style request, in its stored spelling, or INVALID_ARGUMENT."""
+    v = Violations()
+    value = v.uuid(getattr(request, field), field)
+    v.raise_if_any()
+    return value
+
+
+# The one UUID rule of every service: the 8-4-4-4-12 hex form, in either case on input, stored and
+# returned in lower case (what PostgreSQL's uuid type prints). uuid.UUID() would also accept braces,
+# "urn:uuid:" and hyphen-less spellings, which would let one id be written several ways (and a hashed
+# evidence body or signed certificate carry a spelling the uuid column does not).
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
+def canonical_uuid(value: str) -> str:
+    """`value` in lower case if it is a UUID in 8-4-4-4-12 form, else ""."""
+    return value.lower() if isinstance(value, str) and _UUID.fullmatch(value) else ""
+
+
 def is_uuid(value: str) -> bool:
-    return isinstance(value, str) and _UUID.fullmatch(value) is not None
+    return bool(canonical_uuid(value))

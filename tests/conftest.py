@@ -18,10 +18,14 @@ from pathlib import Path
 
 import pytest
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from shared import provision as provisioning
-from shared.auth import ADMIN, AUTHOR, LEARNER, SERVICE, TokenMinter, generate_keypair
+from shared.auth import ADMIN, ALL_TENANTS, AUDITOR, AUTHOR, LEARNER, REVIEWER, SERVICE, TokenMinter, generate_keypair
 from shared.devdb import admin_database
 from shared.migrations import migrate
+from shared.services import SERVICES
+from tests.support.fixtures import service_fixtures
 
 ISSUER, AUDIENCE = "learning-test", "learning"
 
@@ -85,6 +89,56 @@ def tenant() -> str:
 ROLES_LEARNER = [LEARNER]
 ROLES_AUTHOR = [AUTHOR]
 ROLES_SERVICE = [SERVICE]
+
+# <svc>_db, <svc>_settings, <svc>_server, <svc>_channel, <svc>_stub, <svc>_owner_sql, ... for every
+# service of this checkout (tests/support/fixtures.py).
+for _name in SERVICES:
+    if (Path(__file__).resolve().parents[1] / "services" / _name / "main.py").exists():
+        globals().update(service_fixtures(_name))
+
+
+@pytest.fixture(scope="session")
+def certificate_key() -> Ed25519PrivateKey:
+    """The certificate signing key evidence_server is configured with (tests forge with it on purpose)."""
+    return Ed25519PrivateKey.generate()
+
+
+# Call metadata by role, for the test's own `tenant`.
+@pytest.fixture
+def learner_md(tokens, tenant):
+    return tokens.metadata(tenant, [LEARNER], subject=str(uuid.uuid4()))
+
+
+@pytest.fixture
+def author_md(tokens, tenant):
+    return tokens.metadata(tenant, [AUTHOR], subject=str(uuid.uuid4()))
+
+
+@pytest.fixture
+def reviewer_md(tokens, tenant):
+    return tokens.metadata(tenant, [REVIEWER], subject=str(uuid.uuid4()))
+
+
+@pytest.fixture
+def auditor_md(tokens, tenant):
+    return tokens.metadata(tenant, [AUDITOR], subject="auditor-1")
+
+
+@pytest.fixture
+def admin_md(tokens, tenant):
+    return tokens.metadata(tenant, [ADMIN], subject="admin-1")
+
+
+@pytest.fixture
+def service_md(tokens, tenant):
+    """A service token scoped to the test's tenant."""
+    return tokens.metadata(tenant, [SERVICE], subject="assessment")
+
+
+@pytest.fixture(scope="session")
+def all_tenants_service_md(tokens):
+    """A service token for every tenant: what the outbox relays send (subject: the sending service)."""
+    return (("authorization", f"Bearer {tokens.token(ALL_TENANTS, [SERVICE], subject='catalog')}"),)
 
 
 @pytest.fixture

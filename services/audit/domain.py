@@ -9,10 +9,10 @@ Pure Python, no I/O. Each tenant's events form a chain ordered by `sequence` (1,
     previous_hash(N)   = event_hash(N-1), "" for N = 1
 
 occur_time is rendered as RFC 3339 UTC with exactly six fractional digits
-("2026-11-23T11:39:46.123456Z"), the precision PostgreSQL stores, so the hash recomputed from the
-stored row equals the hash computed at ingestion. The canonical bytes are stored as they were
-hashed (bytea); verification recomputes them from the stored columns as well, so a change to any
-queryable column (payload, actor, ...) or to the stored bytes is detected.
+("2026-11-23T11:39:46.123456Z", shared.timeutil.format_micros), the precision PostgreSQL stores, so
+the hash recomputed from the stored row equals the hash computed at ingestion. The canonical bytes
+are stored as they were hashed (bytea); verification recomputes them from the stored columns as
+well, so a change to any queryable column (payload, actor, ...) or to the stored bytes is detected.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from shared.canonical import canonical_json, sha256_hex
+from shared.timeutil import format_micros
 
 ACTION_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_.-]*$")  # subject_type and source_service
@@ -68,10 +69,6 @@ class ChainHead:
     last_hash: str = ""
 
 
-def format_time(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def canonical_bytes(content: EventContent, sequence: int, previous_hash: str) -> bytes:
     return canonical_json(
         {
@@ -81,7 +78,7 @@ def canonical_bytes(content: EventContent, sequence: int, previous_hash: str) ->
             "action": content.action,
             "subject_type": content.subject_type,
             "subject_id": content.subject_id,
-            "occur_time": format_time(content.occur_time),
+            "occur_time": format_micros(content.occur_time),
             "source_service": content.source_service,
             "payload": content.payload,
             "sequence": sequence,
@@ -152,6 +149,27 @@ class StoredEvent:
     canonical: bytes
 
 
+@dataclass(frozen=True)
+class StoredRow:
+    """A stored event as a reader sees it: the chained event and when the log recorded it."""
+
+    event: StoredEvent
+    record_time: datetime
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    """ListAuditEvents' filters, combined with AND; empty strings and None match everything."""
+
+    actor_id: str = ""
+    action: str = ""
+    subject_type: str = ""
+    subject_id: str = ""
+    source_service: str = ""
+    start_time: datetime | None = None  # inclusive
+    end_time: datetime | None = None  # exclusive
+
+
 class ChainVerifier:
     """Checks stored events fed in ascending sequence order; stops at the first failure.
 
@@ -166,6 +184,14 @@ class ChainVerifier:
         self.previous_hash = previous_hash
         self.checked = 0
         self.failure: Failure | None = None
+
+    @classmethod
+    def missing_predecessor(cls, first_sequence: int) -> ChainVerifier:
+        """The verdict when the event before a range, needed to check the range's first link, is gone."""
+        verifier = cls(first_sequence, "")
+        verifier._fail(first_sequence - 1, "", FailureKind.SEQUENCE_GAP,
+                       f"event {first_sequence - 1}, needed to check the link of event {first_sequence}, is missing")
+        return verifier
 
     def feed(self, event: StoredEvent) -> bool:
         """False once a failure is found (then stop feeding)."""

@@ -1,96 +1,21 @@
-"""Tables of the audit database and the queries on them (DDL: migrations/versions/0001_initial.py).
+"""Every query of the audit service (tables: tables.py). Functions take the unit of work's session.
 
-learning_audit_log and audit_event_ids are append-only (INSERT and SELECT for the runtime role,
-triggers against everything else); audit_chain_heads is the only table whose rows change.
+Appending goes straight to psycopg where SQLAlchemy's per-row processing cost too much (below).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import (
-    BigInteger,
-    Column,
-    DateTime,
-    LargeBinary,
-    MetaData,
-    PrimaryKeyConstraint,
-    Table,
-    Text,
-    UniqueConstraint,
-    Uuid,
-    bindparam,
-    func,
-    select,
-    tuple_,
-)
-from sqlalchemy.dialects.postgresql import JSONB, insert
 from psycopg.types.json import Jsonb
+from sqlalchemy import Text, bindparam, func, select, tuple_
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.audit.domain import ChainedEvent, ChainHead, EventContent, StoredEvent
-
-metadata = MetaData()
-
-audit_log = Table(
-    "learning_audit_log",
-    metadata,
-    Column("tenant_id", Text, nullable=False),
-    Column("occur_time", DateTime(timezone=True), nullable=False),
-    Column("sequence", BigInteger, nullable=False),
-    Column("event_id", Uuid(as_uuid=False), nullable=False),
-    Column("actor_id", Text, nullable=False),
-    Column("action", Text, nullable=False),
-    Column("subject_type", Text, nullable=False),
-    Column("subject_id", Text, nullable=False),
-    Column("source_service", Text, nullable=False),
-    Column("payload", JSONB, nullable=False),
-    Column("previous_hash", Text, nullable=False),
-    Column("event_hash", Text, nullable=False),
-    Column("canonical", LargeBinary, nullable=False),
-    Column("record_time", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    PrimaryKeyConstraint("tenant_id", "occur_time", "sequence"),
-)
-
-event_ids = Table(
-    "audit_event_ids",
-    metadata,
-    Column("tenant_id", Text, nullable=False),
-    Column("event_id", Uuid(as_uuid=False), nullable=False),
-    Column("sequence", BigInteger, nullable=False),
-    Column("occur_time", DateTime(timezone=True), nullable=False),
-    PrimaryKeyConstraint("tenant_id", "event_id"),
-    UniqueConstraint("tenant_id", "sequence"),
-)
-
-chain_heads = Table(
-    "audit_chain_heads",
-    metadata,
-    Column("tenant_id", Text, nullable=False, primary_key=True),
-    Column("last_sequence", BigInteger, nullable=False),
-    Column("last_hash", Text, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-)
-
-
-@dataclass(frozen=True)
-class StoredRow:
-    event: StoredEvent
-    record_time: datetime
-
-
-@dataclass(frozen=True)
-class ListFilters:
-    actor_id: str = ""
-    action: str = ""
-    subject_type: str = ""
-    subject_id: str = ""
-    source_service: str = ""
-    start_time: datetime | None = None
-    end_time: datetime | None = None
+from services.audit.domain import ChainedEvent, ChainHead, EventContent, ListFilters, StoredEvent, StoredRow
+from services.audit.tables import audit_log, chain_heads, event_ids
 
 
 # --- appending -------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Database rows -> catalog protos.
+"""Database rows and domain values -> catalog protos, and the enum maps between protos and domain.
 
 Answer keys (MultipleChoice.correct_keys, FreeText.rubric) are copied only when
 `reveal_answers` is true: the servicer decides from the caller's roles, and this
@@ -15,9 +15,15 @@ from sqlalchemy import Row
 
 from learning.catalog.v1 import catalog_resources_pb2 as res
 from learning.common.v1 import common_pb2
-from services.catalog.domain import CourseStatus, PathStatus, VersionState, course_etag
-from services.catalog.store import VersionSnapshot
-from services.catalog.validate import COMPLETION_RULES, SCORING_POLICIES
+from services.catalog.domain import (
+    CompletionRule,
+    CourseStatus,
+    PathStatus,
+    ScoringPolicy,
+    VersionSnapshot,
+    VersionState,
+    course_etag,
+)
 from shared.timeutil import to_timestamp
 
 COURSE_STATUS = {CourseStatus.DRAFT: res.COURSE_STATUS_DRAFT, CourseStatus.PUBLISHED: res.COURSE_STATUS_PUBLISHED,
@@ -29,9 +35,22 @@ LESSON_STATUS = {VersionState.DRAFT: res.LESSON_STATUS_DRAFT, VersionState.PUBLI
 PATH_STATUS = {PathStatus.DRAFT: res.LEARNING_PATH_STATUS_DRAFT, PathStatus.PUBLISHED: res.LEARNING_PATH_STATUS_PUBLISHED,
                PathStatus.ARCHIVED: res.LEARNING_PATH_STATUS_ARCHIVED}
 PATH_STATUS_FILTER = {number: status for status, number in PATH_STATUS.items()}
+COMPLETION_RULES = {
+    res.LESSON_COMPLETION_RULE_VIEW: CompletionRule.VIEW,
+    res.LESSON_COMPLETION_RULE_COMPLETE_ALL_STEPS: CompletionRule.COMPLETE_ALL_STEPS,
+    res.LESSON_COMPLETION_RULE_PASS_QUIZ: CompletionRule.PASS_QUIZ,
+}
 RULE_NUMBER = {rule: number for number, rule in COMPLETION_RULES.items()}
+SCORING_POLICIES = {
+    res.QUIZ_SCORING_POLICY_HIGHEST_ATTEMPT: ScoringPolicy.HIGHEST_ATTEMPT,
+    res.QUIZ_SCORING_POLICY_LATEST_ATTEMPT: ScoringPolicy.LATEST_ATTEMPT,
+    res.QUIZ_SCORING_POLICY_AVERAGE_ATTEMPTS: ScoringPolicy.AVERAGE_ATTEMPTS,
+}
 POLICY_NUMBER = {policy: number for number, policy in SCORING_POLICIES.items()}
 CONTENT_TYPE = {"video": res.LESSON_CONTENT_TYPE_VIDEO, "interactive": res.LESSON_CONTENT_TYPE_INTERACTIVE}
+# Captions are stored with their proto number (video_lessons.captions), so this only names the known ones.
+CAPTION_KINDS = {res.CAPTION_KIND_SUBTITLES: "subtitles", res.CAPTION_KIND_CAPTIONS: "captions",
+                 res.CAPTION_KIND_DESCRIPTIONS: "descriptions"}
 
 
 def _set_time(message, field: str, value) -> None:

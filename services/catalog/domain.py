@@ -1,15 +1,16 @@
 """Catalog rules: course lifecycle, version immutability, publication and path checks.
 
-Pure Python (no I/O): the servicer loads the facts, these functions decide, and
-the store applies the outcome. Raising shared.errors here is fine; they are plain
+Pure Python (no I/O, no protos): the servicer loads the facts, these functions decide,
+and the store applies the outcome. Raising shared.errors here is fine; they are plain
 exceptions that the error interceptor maps to statuses.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from shared.errors import Aborted, FailedPrecondition, PreconditionViolation
 
@@ -46,6 +47,12 @@ class CompletionRule(StrEnum):
     VIEW = "view"
     COMPLETE_ALL_STEPS = "complete_all_steps"
     PASS_QUIZ = "pass_quiz"
+
+
+class ScoringPolicy(StrEnum):
+    HIGHEST_ATTEMPT = "highest_attempt"
+    LATEST_ATTEMPT = "latest_attempt"
+    AVERAGE_ATTEMPTS = "average_attempts"
 
 
 @dataclass(frozen=True)
@@ -143,6 +150,23 @@ def check_publishable(course: CourseState, modules: list[ModuleContents]) -> int
     if missing_quiz:
         raise FailedPrecondition("PASS_QUIZ lessons are in modules without a quiz", violations=missing_quiz)
     return version
+
+
+@dataclass
+class VersionSnapshot:
+    """One course version with every structure row, each list ordered by position.
+
+    The rows are the store's (attribute access by column name); this module only names the shape.
+    """
+
+    version: Any
+    modules: list[Any] = field(default_factory=list)
+    lessons: list[Any] = field(default_factory=list)
+    videos: dict[str, Any] = field(default_factory=dict)  # by lesson_id
+    interactives: dict[str, Any] = field(default_factory=dict)  # by lesson_id
+    quizzes: list[Any] = field(default_factory=list)
+    questions: list[Any] = field(default_factory=list)
+    exercises: list[Any] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Wiring of the catalog service: settings, database, token verifier, servicer, server."""
+"""Wiring of the catalog service: settings, database, units of work, servicer, outbox relay, server."""
 
 from __future__ import annotations
 
@@ -7,14 +7,18 @@ from pathlib import Path
 from pydantic_settings import SettingsConfigDict
 
 from learning.catalog.v1 import catalog_service_pb2, catalog_service_pb2_grpc
+from services.catalog import tables
 from services.catalog.api import CatalogApi
-from services.catalog.tables import outbox
 from shared.db import Database
 from shared.entrypoint import ServiceDefinition
-from shared.outbox_relay import audit_relay
+from shared.outbox_relay import outbox_relay
+from shared.routes import AUDIT
 from shared.server import ServiceHost
+from shared.services import default_address
 from shared.settings import ServiceSettings
+from shared.unit_of_work import UnitsOfWork
 
+SERVICE_NAME = "catalog"  # also the source_service of its audit events
 SERVICE_FULL_NAME = catalog_service_pb2.DESCRIPTOR.services_by_name["CatalogService"].full_name
 
 
@@ -23,28 +27,30 @@ class Settings(ServiceSettings):
 
     model_config = SettingsConfigDict(env_prefix="CATALOG_", extra="ignore", frozen=True)
 
-    #: host:port to serve on (DESIGN.md: catalog is 127.0.0.1:50051).
-    listen_address: str = "127.0.0.1:50051"
+    #: host:port to serve on (the catalog's port in shared/services.py).
+    listen_address: str = default_address("catalog")
 
 
 async def build(settings: Settings) -> ServiceHost:
     database = Database.from_settings(settings)
-    api = CatalogApi(database)
+    work = UnitsOfWork(database, service=SERVICE_NAME, outbox=tables.outbox,
+                       idempotency_keys=tables.idempotency_keys)
+    api = CatalogApi(work)
     return ServiceHost.from_settings(
         settings,
-        name="catalog",
+        name=SERVICE_NAME,
         service_names=[SERVICE_FULL_NAME],
         register=lambda server: catalog_service_pb2_grpc.add_CatalogServiceServicer_to_server(api, server),
         database=database,
-        # Delivers `course.published` (and any later event) from the outbox to the audit service.
-        workers=[audit_relay(settings, database, outbox)] if settings.outbox_relay_enabled else [],
+        # Delivers `course.published` from the outbox to the audit service.
+        workers=[outbox_relay(settings, database, tables.outbox, [AUDIT])] if settings.outbox_relay_enabled else [],
     )
 
 
 DEFINITION = ServiceDefinition(
-    name="catalog",
+    name=SERVICE_NAME,
     settings_type=Settings,
     build=build,
     migrations=Path(__file__).parent / "migrations",
-    append_only_tables=(),
+    append_only_tables=tables.APPEND_ONLY_TABLES,
 )

@@ -3,16 +3,18 @@
 Every query filters by tenant_id first, so another tenant's ids are simply not
 found. Every write to a course or its structure first locks the course row
 (`lock_course`), which serializes authoring per course: positions, new versions and
-publication never race. Table definitions are in tables.py.
+publication never race. Inserts take the typed inputs of validate.py, whose fields are
+named as the columns they fill, and return the inserted rows. Tables are in tables.py.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Integer, Row, and_, func, insert, literal, select, tuple_, update
+from sqlalchemy import Integer, Row, Table, and_, func, insert, literal, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.catalog.domain import (
@@ -22,6 +24,7 @@ from services.catalog.domain import (
     ModuleContents,
     PathStatus,
     StepTarget,
+    VersionSnapshot,
     VersionState,
 )
 from services.catalog.tables import (
@@ -29,25 +32,31 @@ from services.catalog.tables import (
     STRUCTURE_TABLES,
     course_versions,
     courses,
-    idempotency_keys,
     interactive_lessons,
     learning_path_steps,
     learning_paths,
     lessons,
-    metadata,
     modules,
-    outbox,
     practical_exercises,
     quiz_questions,
     quizzes,
     video_lessons,
 )
 
-__all__ = ["metadata", "outbox", "idempotency_keys"]  # migrations/env.py and the servicer import these
 
-
-def new_id() -> str:
+def _new_id() -> str:
     return str(uuid.uuid4())
+
+
+def _columns(table: Table, data: Any) -> dict[str, Any]:
+    """The values that a typed input of validate.py (a dataclass) holds for `table`'s columns;
+    nested inputs become plain dicts and lists, the shape the JSONB columns store."""
+    values = asdict(data)
+    return {name: values[name] for name in table.c.keys() if name in values}
+
+
+async def _insert(session: AsyncSession, table: Table, values: dict[str, Any]) -> Row:
+    return (await session.execute(insert(table).values(**values).returning(*table.c))).one()
 
 
 # ---------------------------------------------------------------------------
@@ -79,14 +88,15 @@ def course_state(row: Row) -> CourseState:
                        revision=row.revision)
 
 
-async def insert_course(session: AsyncSession, *, tenant_id: str, fields: dict, now: datetime) -> str:
-    course_id = new_id()
+async def insert_course(session: AsyncSession, tenant_id: str, course: Any, now: datetime) -> str:
+    """A new course with `course` (validate.CourseInput) as its open draft version 1; returns its id."""
+    course_id = _new_id()
     await session.execute(insert(courses).values(
         tenant_id=tenant_id, course_id=course_id, status=CourseStatus.DRAFT.value, latest_version=1,
         published_version=0, draft_version=1, revision=1, created_at=now, updated_at=now))
     await session.execute(insert(course_versions).values(
-        tenant_id=tenant_id, course_id=course_id, version=1, state=VersionState.DRAFT.value, published_by="",
-        created_at=now, updated_at=now, **fields))
+        **_columns(course_versions, course), tenant_id=tenant_id, course_id=course_id, version=1,
+        state=VersionState.DRAFT.value, published_by="", created_at=now, updated_at=now))
     return course_id
 
 
@@ -124,14 +134,15 @@ async def change_course(session: AsyncSession, tenant_id: str, course_id: str, *
 
 
 async def update_version_fields(session: AsyncSession, tenant_id: str, course_id: str, version: int,
-                                fields: dict, now: datetime) -> None:
+                                changes: dict[str, Any], now: datetime) -> None:
+    """Set the descriptive columns in `changes` (validate.CourseUpdate.changes) on a draft version."""
     await session.execute(
         update(course_versions).where(course_versions.c.tenant_id == tenant_id,
                                       course_versions.c.course_id == course_id,
                                       course_versions.c.version == version,
                                       # Defence in depth: a published version is never rewritten.
                                       course_versions.c.state == VersionState.DRAFT.value)
-        .values(updated_at=now, **fields))
+        .values(updated_at=now, **changes))
 
 
 async def copy_version(session: AsyncSession, tenant_id: str, course_id: str, source: int, target: int,
@@ -198,8 +209,8 @@ async def module_in_version(session: AsyncSession, tenant_id: str, course_id: st
     )).first() is not None
 
 
-async def next_position(session: AsyncSession, table, tenant_id: str, course_id: str, version: int,
-                        module_id: str | None = None) -> int:
+async def _next_position(session: AsyncSession, table: Table, tenant_id: str, course_id: str, version: int,
+                         module_id: str | None = None) -> int:
     """Append position; safe because the caller holds the course row lock."""
     query = select(func.coalesce(func.max(table.c.position), 0) + 1).where(
         table.c.tenant_id == tenant_id, table.c.course_id == course_id, table.c.version == version)
@@ -208,27 +219,53 @@ async def next_position(session: AsyncSession, table, tenant_id: str, course_id:
     return int((await session.execute(query)).scalar_one())
 
 
-async def insert_row(session: AsyncSession, table, values: dict) -> None:
-    await session.execute(insert(table).values(**values))
+async def _append(session: AsyncSession, table: Table, id_column: str, tenant_id: str, course_id: str,
+                  version: int, data: Any, now: datetime, *, in_module: str | None = None) -> Row:
+    """Insert `data` as a new element with a fresh id at the end of its course version (or module)."""
+    position = await _next_position(session, table, tenant_id, course_id, version, in_module)
+    return await _insert(session, table, {
+        **_columns(table, data), "tenant_id": tenant_id, "course_id": course_id, "version": version,
+        id_column: _new_id(), "position": position, "created_at": now, "updated_at": now})
 
 
-async def insert_rows(session: AsyncSession, table, rows: list[dict]) -> None:
-    if rows:
-        await session.execute(insert(table), rows)
+async def insert_module(session: AsyncSession, tenant_id: str, course_id: str, version: int, module: Any,
+                        now: datetime) -> Row:
+    """Append `module` (validate.ModuleInput) to the draft `version`; the caller holds the course lock."""
+    return await _append(session, modules, "module_id", tenant_id, course_id, version, module, now)
 
 
-@dataclass
-class VersionSnapshot:
-    """One course version with every structure row, ordered by position."""
+async def insert_lesson(session: AsyncSession, tenant_id: str, course_id: str, version: int, lesson: Any,
+                        now: datetime) -> tuple[Row, Row | None, Row | None]:
+    """Append `lesson` (validate.LessonInput) to its module; returns (lesson, video, interactive) rows."""
+    row = await _append(session, lessons, "lesson_id", tenant_id, course_id, version, lesson, now,
+                        in_module=lesson.module_id)
+    key = {"tenant_id": tenant_id, "course_id": course_id, "version": version, "lesson_id": row.lesson_id}
+    video = interactive = None
+    if lesson.video is not None:
+        video = await _insert(session, video_lessons, {**_columns(video_lessons, lesson.video), **key})
+    if lesson.interactive is not None:
+        interactive = await _insert(session, interactive_lessons,
+                                    {**_columns(interactive_lessons, lesson.interactive), **key})
+    return row, video, interactive
 
-    version: Row
-    modules: list[Row] = field(default_factory=list)
-    lessons: list[Row] = field(default_factory=list)
-    videos: dict[str, Row] = field(default_factory=dict)
-    interactives: dict[str, Row] = field(default_factory=dict)
-    quizzes: list[Row] = field(default_factory=list)
-    questions: list[Row] = field(default_factory=list)
-    exercises: list[Row] = field(default_factory=list)
+
+async def insert_quiz(session: AsyncSession, tenant_id: str, course_id: str, version: int, quiz: Any,
+                      now: datetime) -> tuple[Row, list[Row]]:
+    """Append `quiz` (validate.QuizInput) to its module; returns the quiz and its questions in order."""
+    row = await _append(session, quizzes, "quiz_id", tenant_id, course_id, version, quiz, now,
+                        in_module=quiz.module_id)
+    questions = [{**_columns(quiz_questions, question), "tenant_id": tenant_id, "course_id": course_id,
+                  "version": version, "quiz_id": row.quiz_id, "question_id": _new_id(), "position": position}
+                 for position, question in enumerate(quiz.questions, start=1)]
+    inserted = (await session.execute(insert(quiz_questions).values(questions).returning(*quiz_questions.c))).all()
+    return row, sorted(inserted, key=lambda question: question.position)
+
+
+async def insert_exercise(session: AsyncSession, tenant_id: str, course_id: str, version: int, exercise: Any,
+                          now: datetime) -> Row:
+    """Append `exercise` (validate.ExerciseInput) to its module."""
+    return await _append(session, practical_exercises, "exercise_id", tenant_id, course_id, version, exercise,
+                         now, in_module=exercise.module_id)
 
 
 async def _rows(session: AsyncSession, table, tenant_id: str, course_id: str, version: int, *order) -> list[Row]:
@@ -284,14 +321,16 @@ async def module_contents(session: AsyncSession, tenant_id: str, course_id: str,
 # Learning paths
 # ---------------------------------------------------------------------------
 
-async def insert_path(session: AsyncSession, *, tenant_id: str, fields: dict, steps: list[dict],
-                      now: datetime) -> str:
-    path_id = new_id()
+async def insert_path(session: AsyncSession, tenant_id: str, path: Any, now: datetime) -> str:
+    """A new draft learning path from `path` (validate.PathInput) with its steps; returns its id."""
+    path_id = _new_id()
     await session.execute(insert(learning_paths).values(
-        tenant_id=tenant_id, learning_path_id=path_id, version=1, status=PathStatus.DRAFT.value,
-        created_at=now, updated_at=now, **fields))
-    await insert_rows(session, learning_path_steps,
-                      [dict(tenant_id=tenant_id, learning_path_id=path_id, **step) for step in steps])
+        **_columns(learning_paths, path), tenant_id=tenant_id, learning_path_id=path_id, version=1,
+        status=PathStatus.DRAFT.value, created_at=now, updated_at=now))
+    if path.steps:
+        await session.execute(insert(learning_path_steps), [
+            {**_columns(learning_path_steps, step), "tenant_id": tenant_id, "learning_path_id": path_id}
+            for step in path.steps])
     return path_id
 
 

@@ -1,4 +1,8 @@
-"""SQLAlchemy Core tables of the catalog database (DDL lives in migrations/versions/).
+"""SQLAlchemy Core tables of the catalog database, as migrations/versions/ builds them.
+
+Indexes, unique keys and foreign keys carry the names the migration's DDL gave them (PostgreSQL
+derives, and truncates to 63 characters, the names of unnamed UNIQUE and FOREIGN KEY clauses), so
+tests/architecture/test_schema_drift.py can compare this file with the migrated database.
 
 Every key starts with tenant_id (Citus-ready). Structure elements are snapshots per
 course version: their primary key is (tenant_id, course_id, version, element id), so
@@ -16,11 +20,14 @@ from sqlalchemy import (
     Column,
     DateTime,
     Float,
+    ForeignKeyConstraint,
+    Index,
     Integer,
     MetaData,
     PrimaryKeyConstraint,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
@@ -29,6 +36,7 @@ from shared.idempotency import idempotency_table
 from shared.outbox import outbox_table
 
 metadata = MetaData()
+APPEND_ONLY_TABLES: tuple[str, ...] = ()  # published versions are frozen by triggers, not by grants
 outbox = outbox_table(metadata)
 idempotency_keys = idempotency_table(metadata)
 
@@ -44,6 +52,11 @@ def _version_key() -> list[Column]:
             Column("version", Integer, nullable=False)]
 
 
+def _references(name: str, parent: str, *columns: str) -> ForeignKeyConstraint:
+    """FOREIGN KEY (columns) REFERENCES parent (the same columns), as the migration declares it."""
+    return ForeignKeyConstraint(list(columns), [f"{parent}.{column}" for column in columns], name=name)
+
+
 courses = Table(
     "learning_courses", metadata,
     Column("tenant_id", Text, nullable=False),
@@ -55,6 +68,9 @@ courses = Table(
     Column("revision", BigInteger, nullable=False),  # etag source, +1 on every change
     _time("created_at"), _time("updated_at"), _time("published_at", True), _time("archived_at", True),
     PrimaryKeyConstraint("tenant_id", "course_id"),
+    Index("learning_courses_created_idx", "tenant_id", "created_at", "course_id"),
+    Index("learning_courses_status_idx", "tenant_id", "status", "created_at", "course_id"),
+    Index("learning_courses_updated_idx", "tenant_id", "updated_at"),
 )
 
 course_versions = Table(
@@ -69,6 +85,8 @@ course_versions = Table(
     Column("published_by", Text, nullable=False),
     _time("created_at"), _time("updated_at"), _time("published_at", True),
     PrimaryKeyConstraint("tenant_id", "course_id", "version"),
+    _references("learning_course_versions_tenant_id_course_id_fkey", "learning_courses", "tenant_id", "course_id"),
+    Index("learning_course_versions_state_idx", "tenant_id", "state", "updated_at"),
 )
 
 modules = Table(
@@ -80,6 +98,11 @@ modules = Table(
     Column("description", Text, nullable=False),
     _time("created_at"), _time("updated_at"),
     PrimaryKeyConstraint("tenant_id", "course_id", "version", "module_id"),
+    UniqueConstraint("tenant_id", "course_id", "version", "position",
+                     name="learning_modules_tenant_id_course_id_version_position_key"),
+    _references("learning_modules_tenant_id_course_id_version_fkey",
+                "learning_course_versions", "tenant_id", "course_id", "version"),
+    Index("learning_modules_module_idx", "tenant_id", "module_id"),
 )
 
 lessons = Table(
@@ -94,6 +117,11 @@ lessons = Table(
     Column("content_type", Text, nullable=False),  # video | interactive
     _time("created_at"), _time("updated_at"),
     PrimaryKeyConstraint("tenant_id", "course_id", "version", "lesson_id"),
+    UniqueConstraint("tenant_id", "course_id", "version", "module_id", "position",
+                     name="learning_lessons_tenant_id_course_id_version_module_id_posi_key"),
+    _references("learning_lessons_tenant_id_course_id_version_module_id_fkey",
+                "learning_modules", "tenant_id", "course_id", "version", "module_id"),
+    Index("learning_lessons_lesson_idx", "tenant_id", "lesson_id"),
 )
 
 video_lessons = Table(
@@ -106,6 +134,8 @@ video_lessons = Table(
     Column("transcript_uri", Text, nullable=False),
     Column("captions", JSONB, nullable=False),  # [{language_code, uri, kind}]
     PrimaryKeyConstraint("tenant_id", "course_id", "version", "lesson_id"),
+    _references("learning_video_lessons_tenant_id_course_id_version_lesson__fkey",
+                "learning_lessons", "tenant_id", "course_id", "version", "lesson_id"),
 )
 
 interactive_lessons = Table(
@@ -115,6 +145,8 @@ interactive_lessons = Table(
     Column("entry_step_id", Text, nullable=False),
     Column("steps", JSONB, nullable=False),  # [{step_id, prompt, choices: [{choice_key, text, next_step_id}]}]
     PrimaryKeyConstraint("tenant_id", "course_id", "version", "lesson_id"),
+    _references("learning_interactive_lessons_tenant_id_course_id_version_l_fkey",
+                "learning_lessons", "tenant_id", "course_id", "version", "lesson_id"),
 )
 
 quizzes = Table(
@@ -129,6 +161,11 @@ quizzes = Table(
     Column("max_attempts", Integer, nullable=False),
     _time("created_at"), _time("updated_at"),
     PrimaryKeyConstraint("tenant_id", "course_id", "version", "quiz_id"),
+    UniqueConstraint("tenant_id", "course_id", "version", "module_id", "position",
+                     name="learning_quizzes_tenant_id_course_id_version_module_id_posi_key"),
+    _references("learning_quizzes_tenant_id_course_id_version_module_id_fkey",
+                "learning_modules", "tenant_id", "course_id", "version", "module_id"),
+    Index("learning_quizzes_quiz_idx", "tenant_id", "quiz_id"),
 )
 
 quiz_questions = Table(
@@ -144,6 +181,10 @@ quiz_questions = Table(
     Column("rubric", Text, nullable=False),
     Column("max_length", Integer, nullable=False),
     PrimaryKeyConstraint("tenant_id", "course_id", "version", "question_id"),
+    UniqueConstraint("tenant_id", "course_id", "version", "quiz_id", "position",
+                     name="learning_quiz_questions_tenant_id_course_id_version_quiz_id_key"),
+    _references("learning_quiz_questions_tenant_id_course_id_version_quiz_i_fkey",
+                "learning_quizzes", "tenant_id", "course_id", "version", "quiz_id"),
 )
 
 practical_exercises = Table(
@@ -160,6 +201,11 @@ practical_exercises = Table(
     Column("requires_evidence_upload", Boolean, nullable=False),
     _time("created_at"), _time("updated_at"),
     PrimaryKeyConstraint("tenant_id", "course_id", "version", "exercise_id"),
+    UniqueConstraint("tenant_id", "course_id", "version", "module_id", "position",
+                     name="learning_practical_exercises_tenant_id_course_id_version_mo_key"),
+    _references("learning_practical_exercises_tenant_id_course_id_version_m_fkey",
+                "learning_modules", "tenant_id", "course_id", "version", "module_id"),
+    Index("learning_practical_exercises_exercise_idx", "tenant_id", "exercise_id"),
 )
 
 learning_paths = Table(
@@ -174,6 +220,10 @@ learning_paths = Table(
     Column("owner_id", ID, nullable=False),
     _time("created_at"), _time("updated_at"), _time("published_at", True),
     PrimaryKeyConstraint("tenant_id", "learning_path_id"),
+    Index("learning_paths_created_idx", "tenant_id", "created_at", "learning_path_id"),
+    Index("learning_paths_status_idx", "tenant_id", "status", "created_at", "learning_path_id"),
+    Index("learning_paths_updated_idx", "tenant_id", "updated_at"),
+    Index("learning_paths_owner_idx", "tenant_id", "owner_id"),
 )
 
 learning_path_steps = Table(
@@ -185,6 +235,12 @@ learning_path_steps = Table(
     Column("course_version", Integer, nullable=False),
     Column("required", Boolean, nullable=False),
     PrimaryKeyConstraint("tenant_id", "learning_path_id", "position"),
+    UniqueConstraint("tenant_id", "learning_path_id", "course_id",
+                     name="learning_path_steps_tenant_id_learning_path_id_course_id_key"),
+    _references("learning_path_steps_tenant_id_learning_path_id_fkey",
+                "learning_paths", "tenant_id", "learning_path_id"),
+    # "Which paths use this course version?" (cross-domain references).
+    Index("learning_path_steps_course_idx", "tenant_id", "course_id", "course_version"),
 )
 
 # Structure tables copied into a new draft version, parents before children (foreign keys).

@@ -2,8 +2,9 @@
 
 Each function collects all field violations (paths are request-relative proto field
 names, e.g. "questions[2].multiple_choice.correct_keys[0]") and raises one
-INVALID_ARGUMENT, or returns the normalized values (trimmed text, lower-case ids,
-defaults applied) that the servicer stores. Limits are the ones documented in
+INVALID_ARGUMENT, or returns a typed input whose fields are named as they are stored
+(trimmed text, lower-case ids, defaults applied). tenant_id is checked by
+shared.auth.authorize before validation. Limits are the ones documented in
 catalog_resources.proto / catalog_service.proto.
 """
 
@@ -15,8 +16,21 @@ from dataclasses import dataclass
 
 from learning.catalog.v1 import catalog_resources_pb2 as res
 from learning.catalog.v1 import catalog_service_pb2 as svc
-from services.catalog.domain import DEFAULT_FREE_TEXT_MAX_LENGTH, CompletionRule
-from shared.validation import Violations, is_uuid
+from services.catalog.convert import (
+    CAPTION_KINDS,
+    COMPLETION_RULES,
+    COURSE_STATUS_FILTER,
+    PATH_STATUS_FILTER,
+    SCORING_POLICIES,
+)
+from services.catalog.domain import (
+    DEFAULT_FREE_TEXT_MAX_LENGTH,
+    CompletionRule,
+    CourseStatus,
+    PathStatus,
+    ScoringPolicy,
+)
+from shared.validation import Violations, canonical_uuid
 
 KEY_64 = re.compile(r"[A-Za-z0-9_-]{1,64}")
 KEY_32 = re.compile(r"[A-Za-z0-9_-]{1,32}")
@@ -27,30 +41,6 @@ ABSOLUTE_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s\x00-\x1f\x7f]+")
 MAX_URI = 2048
 MAX_DURATION_SECONDS = 315_576_000_000  # google.protobuf.Duration's range
 COURSE_FIELDS = ("title", "description", "objectives", "target_audience", "metadata")
-
-COMPLETION_RULES = {
-    res.LESSON_COMPLETION_RULE_VIEW: CompletionRule.VIEW,
-    res.LESSON_COMPLETION_RULE_COMPLETE_ALL_STEPS: CompletionRule.COMPLETE_ALL_STEPS,
-    res.LESSON_COMPLETION_RULE_PASS_QUIZ: CompletionRule.PASS_QUIZ,
-}
-SCORING_POLICIES = {
-    res.QUIZ_SCORING_POLICY_HIGHEST_ATTEMPT: "highest_attempt",
-    res.QUIZ_SCORING_POLICY_LATEST_ATTEMPT: "latest_attempt",
-    res.QUIZ_SCORING_POLICY_AVERAGE_ATTEMPTS: "average_attempts",
-}
-CAPTION_KINDS = {res.CAPTION_KIND_SUBTITLES: "subtitles", res.CAPTION_KIND_CAPTIONS: "captions",
-                 res.CAPTION_KIND_DESCRIPTIONS: "descriptions"}
-
-
-def _id(v: Violations, value: str, field: str, *, required: bool = True) -> str:
-    """Canonical UUID, returned lower-case (the form the server stores and returns)."""
-    v.uuid(value, field, required=required)
-    return value.lower()
-
-
-def _common(request, v: Violations, *, request_id: bool = False) -> str:
-    v.tenant(request.tenant_id)
-    return _id(v, request.request_id, "request_id", required=False) if request_id else ""
 
 
 def _uri(v: Violations, value: str, field: str, *, required: bool) -> str:
@@ -64,20 +54,46 @@ def _uri(v: Violations, value: str, field: str, *, required: bool) -> str:
     return value
 
 
-def course_id_request(request) -> str:
-    v = Violations()
-    _common(request, v)
-    course_id = _id(v, request.course_id, "course_id")
-    v.raise_if_any()
-    return course_id
-
-
 # ---------------------------------------------------------------------------
 # Courses
 # ---------------------------------------------------------------------------
 
-def _course_fields(v: Violations, source, prefix: str, names=COURSE_FIELDS) -> dict:
-    values: dict = {}
+@dataclass(frozen=True)
+class CourseInput:
+    """CreateCourse: version 1's descriptive fields (learning_course_versions)."""
+
+    request_id: str
+    title: str
+    description: str
+    objectives: list[str]
+    target_audience: str
+    metadata: dict[str, str]
+
+
+@dataclass(frozen=True)
+class CourseUpdate:
+    """UpdateCourse: the learning_course_versions columns named by update_mask, validated."""
+
+    course_id: str
+    etag: str
+    changes: dict[str, object]
+
+
+@dataclass(frozen=True)
+class PublishInput:
+    request_id: str
+    course_id: str
+    etag: str
+
+
+@dataclass(frozen=True)
+class VersionRequest:
+    course_id: str
+    version: int  # 0: the latest published version
+
+
+def _course_fields(v: Violations, source, prefix: str, names=COURSE_FIELDS) -> dict[str, object]:
+    values: dict[str, object] = {}
     if "title" in names:
         values["title"] = v.trimmed(source.title, prefix + "title", max_len=200)
     if "description" in names:
@@ -101,83 +117,191 @@ def _course_fields(v: Violations, source, prefix: str, names=COURSE_FIELDS) -> d
     return values
 
 
-def create_course(request: svc.CreateCourseRequest) -> tuple[str, dict]:
+def create_course(request: svc.CreateCourseRequest) -> CourseInput:
     v = Violations()
-    request_id = _common(request, v, request_id=True)
+    request_id = v.uuid(request.request_id, "request_id", required=False)
     fields = _course_fields(v, request, "")
     v.raise_if_any()
-    return request_id, fields
+    return CourseInput(request_id=request_id, **fields)
 
 
-def update_course(request: svc.UpdateCourseRequest) -> tuple[str, dict]:
+def update_course(request: svc.UpdateCourseRequest) -> CourseUpdate:
     v = Violations()
-    _common(request, v)
     course_id = ""
     if v.check(request.HasField("course"), "course", "is required"):
-        course_id = _id(v, request.course.course_id, "course.course_id")
+        course_id = v.uuid(request.course.course_id, "course.course_id")
     paths = list(request.update_mask.paths)
     v.check(bool(paths), "update_mask", "must name at least one field")
     for i, path in enumerate(paths):
         v.check(path in COURSE_FIELDS, f"update_mask.paths[{i}]",
                 f"must be one of: {', '.join(COURSE_FIELDS)}")
-    fields = _course_fields(v, request.course, "course.", names={p for p in paths if p in COURSE_FIELDS})
+    changes = _course_fields(v, request.course, "course.", names={p for p in paths if p in COURSE_FIELDS})
     v.check(len(request.etag) <= 200, "etag", "is not an etag issued by this service")
     v.raise_if_any()
-    return course_id, fields
+    return CourseUpdate(course_id=course_id, etag=request.etag, changes=changes)
 
 
-def publish_course(request: svc.PublishCourseRequest) -> tuple[str, str]:
+def publish_course(request: svc.PublishCourseRequest) -> PublishInput:
     v = Violations()
-    request_id = _common(request, v, request_id=True)
-    course_id = _id(v, request.course_id, "course_id")
+    publish = PublishInput(request_id=v.uuid(request.request_id, "request_id", required=False),
+                           course_id=v.uuid(request.course_id, "course_id"), etag=request.etag)
     v.raise_if_any()
-    return request_id, course_id
+    return publish
 
 
-def get_course_version(request: svc.GetCourseVersionRequest) -> str:
+def get_course_version(request: svc.GetCourseVersionRequest) -> VersionRequest:
     v = Violations()
-    _common(request, v)
-    course_id = _id(v, request.course_id, "course_id")
+    course_id = v.uuid(request.course_id, "course_id")
     v.check(request.version >= 0, "version", "must be 0 (latest published) or a version number >= 1")
+    v.raise_if_any()
+    return VersionRequest(course_id=course_id, version=request.version)
+
+
+def list_courses(request: svc.ListCoursesRequest) -> CourseStatus | None:
+    """The status filter (None: every status)."""
+    v = Violations()
+    v.page_size(request.page_size)
+    v.enum(request.status, "status", COURSE_STATUS_FILTER, required=False)
+    v.raise_if_any()
+    return COURSE_STATUS_FILTER.get(request.status)
+
+
+def list_course_versions(request: svc.ListCourseVersionsRequest) -> str:
+    """The course whose versions are listed."""
+    v = Violations()
+    v.page_size(request.page_size)
+    course_id = v.uuid(request.course_id, "course_id")
     v.raise_if_any()
     return course_id
 
 
-def list_request(request, status_values=None) -> None:
+def list_learning_paths(request: svc.ListLearningPathsRequest) -> PathStatus | None:
+    """The status filter (None: every status)."""
     v = Violations()
-    _common(request, v)
     v.page_size(request.page_size)
-    if status_values is not None:
-        v.enum(request.status, "status", status_values, required=False)
-    if hasattr(request, "course_id"):
-        _id(v, request.course_id, "course_id")
+    v.enum(request.status, "status", PATH_STATUS_FILTER, required=False)
     v.raise_if_any()
+    return PATH_STATUS_FILTER.get(request.status)
 
 
 # ---------------------------------------------------------------------------
 # Structure
 # ---------------------------------------------------------------------------
 
-def create_module(request: svc.CreateModuleRequest) -> tuple[str, str, dict]:
-    v = Violations()
-    request_id = _common(request, v, request_id=True)
-    course_id = _id(v, request.course_id, "course_id")
-    fields = {"title": v.trimmed(request.title, "title", max_len=200),
-              "description": v.trimmed(request.description, "description", required=False, max_len=5000)}
-    v.raise_if_any()
-    return request_id, course_id, fields
+@dataclass(frozen=True)
+class ModuleInput:
+    request_id: str
+    course_id: str
+    title: str
+    description: str
 
 
-@dataclass
+@dataclass(frozen=True)
+class CaptionInput:
+    language_code: str
+    uri: str
+    kind: int  # CaptionKind number, as stored in learning_video_lessons.captions
+
+
+@dataclass(frozen=True)
+class VideoInput:
+    """learning_video_lessons columns."""
+
+    media_uri: str
+    duration_seconds: int
+    duration_nanos: int
+    transcript_uri: str
+    captions: list[CaptionInput]
+
+
+@dataclass(frozen=True)
+class ChoiceInput:
+    choice_key: str
+    text: str
+    next_step_id: str
+
+
+@dataclass(frozen=True)
+class StepInput:
+    step_id: str
+    prompt: str
+    choices: list[ChoiceInput]
+
+
+@dataclass(frozen=True)
+class InteractiveInput:
+    """learning_interactive_lessons columns."""
+
+    entry_step_id: str
+    steps: list[StepInput]
+
+
+@dataclass(frozen=True)
 class LessonInput:
+    """learning_lessons columns plus the content row of its kind (exactly one of video, interactive)."""
+
     request_id: str
     module_id: str
-    lesson: dict  # learning_lessons columns
-    video: dict | None
-    interactive: dict | None
+    title: str
+    objective: str
+    completion_rule: CompletionRule
+    content_type: str  # "video" | "interactive"
+    video: VideoInput | None
+    interactive: InteractiveInput | None
 
 
-def _video(v: Violations, video: res.VideoContent) -> dict:
+@dataclass(frozen=True)
+class OptionInput:
+    key: str
+    text: str
+
+
+@dataclass(frozen=True)
+class QuestionInput:
+    """learning_quiz_questions columns (position is the index in QuizInput.questions)."""
+
+    prompt: str
+    kind: str  # "multiple_choice" | "free_text"
+    options: list[OptionInput]
+    correct_keys: list[str]
+    rubric: str
+    max_length: int
+
+
+@dataclass(frozen=True)
+class QuizInput:
+    request_id: str
+    module_id: str
+    title: str
+    pass_threshold: float
+    scoring_policy: ScoringPolicy
+    max_attempts: int
+    questions: list[QuestionInput]
+
+
+@dataclass(frozen=True)
+class ExerciseInput:
+    request_id: str
+    module_id: str
+    title: str
+    prompt: str
+    rubric: str
+    reviewer_role: str
+    min_reviewers: int
+    requires_evidence_upload: bool
+
+
+def create_module(request: svc.CreateModuleRequest) -> ModuleInput:
+    v = Violations()
+    module = ModuleInput(request_id=v.uuid(request.request_id, "request_id", required=False),
+                         course_id=v.uuid(request.course_id, "course_id"),
+                         title=v.trimmed(request.title, "title", max_len=200),
+                         description=v.trimmed(request.description, "description", required=False, max_len=5000))
+    v.raise_if_any()
+    return module
+
+
+def _video(v: Violations, video: res.VideoContent) -> VideoInput:
     p = "video."
     duration = video.duration
     seconds, nanos = duration.seconds, duration.nanos
@@ -193,18 +317,18 @@ def _video(v: Violations, video: res.VideoContent) -> dict:
         identity = (caption.language_code.lower(), caption.kind)
         v.check(identity not in seen, f"{p}captions[{i}]", "duplicates another caption's (language_code, kind)")
         seen.add(identity)
-        captions.append({"language_code": caption.language_code, "uri": uri, "kind": int(caption.kind)})
-    return {"media_uri": _uri(v, video.media_uri, p + "media_uri", required=True),
-            "duration_seconds": seconds, "duration_nanos": nanos,
-            "transcript_uri": _uri(v, video.transcript_uri, p + "transcript_uri", required=False),
-            "captions": captions}
+        captions.append(CaptionInput(language_code=caption.language_code, uri=uri, kind=int(caption.kind)))
+    return VideoInput(media_uri=_uri(v, video.media_uri, p + "media_uri", required=True),
+                      duration_seconds=seconds, duration_nanos=nanos,
+                      transcript_uri=_uri(v, video.transcript_uri, p + "transcript_uri", required=False),
+                      captions=captions)
 
 
-def _interactive(v: Violations, content: res.InteractiveContent) -> dict:
+def _interactive(v: Violations, content: res.InteractiveContent) -> InteractiveInput:
     p = "interactive."
     steps = list(content.steps)
     if not v.check(1 <= len(steps) <= 200, p + "steps", "must have 1-200 steps"):
-        return {}
+        return InteractiveInput(entry_step_id="", steps=[])
     step_ids = [step.step_id for step in steps]
     stored, seen_steps = [], set()
     for i, step in enumerate(steps):
@@ -223,20 +347,20 @@ def _interactive(v: Violations, content: res.InteractiveContent) -> dict:
             text = v.trimmed(choice.text, chp + "text", max_len=1000)
             if v.required(choice.next_step_id, chp + "next_step_id"):
                 v.check(choice.next_step_id in step_ids, chp + "next_step_id", "must name a step of this lesson")
-            choices.append({"choice_key": choice.choice_key, "text": text, "next_step_id": choice.next_step_id})
-        stored.append({"step_id": step.step_id, "prompt": prompt, "choices": choices})
+            choices.append(ChoiceInput(choice_key=choice.choice_key, text=text, next_step_id=choice.next_step_id))
+        stored.append(StepInput(step_id=step.step_id, prompt=prompt, choices=choices))
     v.check(any(not step.choices for step in steps), p + "steps", "at least one step must be terminal (no choices)")
     if v.required(content.entry_step_id, p + "entry_step_id"):
         v.check(content.entry_step_id in step_ids, p + "entry_step_id", "must name a step of this lesson")
-    return {"entry_step_id": content.entry_step_id, "steps": stored}
+    return InteractiveInput(entry_step_id=content.entry_step_id, steps=stored)
 
 
 def create_lesson(request: svc.CreateLessonRequest) -> LessonInput:
     v = Violations()
-    request_id = _common(request, v, request_id=True)
-    module_id = _id(v, request.module_id, "module_id")
-    lesson = {"title": v.trimmed(request.title, "title", max_len=200),
-              "objective": v.trimmed(request.objective, "objective", required=False, max_len=1000)}
+    request_id = v.uuid(request.request_id, "request_id", required=False)
+    module_id = v.uuid(request.module_id, "module_id")
+    title = v.trimmed(request.title, "title", max_len=200)
+    objective = v.trimmed(request.objective, "objective", required=False, max_len=1000)
     kind = request.WhichOneof("content")
     video = interactive = None
     if kind == "video":
@@ -254,13 +378,15 @@ def create_lesson(request: svc.CreateLessonRequest) -> LessonInput:
     v.check(not (kind == "video" and rule is CompletionRule.COMPLETE_ALL_STEPS), "completion_rule",
             "COMPLETE_ALL_STEPS applies to interactive content only")
     v.raise_if_any()
-    lesson.update(completion_rule=rule.value, content_type=kind)
-    return LessonInput(request_id, module_id, lesson, video, interactive)
+    return LessonInput(request_id=request_id, module_id=module_id, title=title, objective=objective,
+                       completion_rule=rule, content_type=kind, video=video, interactive=interactive)
 
 
-def _question(v: Violations, question: res.QuizQuestion, p: str) -> dict:
-    row = {"prompt": v.trimmed(question.prompt, p + "prompt", max_len=5000), "options": [], "correct_keys": [],
-           "rubric": "", "max_length": 0}
+def _question(v: Violations, question: res.QuizQuestion, p: str) -> QuestionInput:
+    prompt = v.trimmed(question.prompt, p + "prompt", max_len=5000)
+    options: list[OptionInput] = []
+    correct_keys: list[str] = []
+    rubric, max_length = "", 0
     kind = question.WhichOneof("kind")
     if kind == "multiple_choice":
         mc, mp = question.multiple_choice, p + "multiple_choice."
@@ -270,92 +396,109 @@ def _question(v: Violations, question: res.QuizQuestion, p: str) -> dict:
             if v.pattern(option.key, f"{mp}options[{i}].key", KEY_32, "must be 1-32 characters of [A-Za-z0-9_-]"):
                 v.check(option.key not in keys, f"{mp}options[{i}].key", "duplicates another option's key")
             keys.add(option.key)
-            row["options"].append({"key": option.key,
-                                   "text": v.trimmed(option.text, f"{mp}options[{i}].text", max_len=1000)})
+            options.append(OptionInput(key=option.key,
+                                       text=v.trimmed(option.text, f"{mp}options[{i}].text", max_len=1000)))
         v.check(len(mc.correct_keys) >= 1, mp + "correct_keys", "must name at least one correct option")
         for i, key in enumerate(mc.correct_keys[:20]):
             v.check(key in keys, f"{mp}correct_keys[{i}]", "must name an option key")
         v.check(len(set(mc.correct_keys)) == len(mc.correct_keys), mp + "correct_keys", "must be distinct")
-        row["correct_keys"] = list(mc.correct_keys)
+        correct_keys = list(mc.correct_keys)
     elif kind == "free_text":
         ft, fp = question.free_text, p + "free_text."
-        row["rubric"] = v.trimmed(ft.rubric, fp + "rubric", max_len=5000)
+        rubric = v.trimmed(ft.rubric, fp + "rubric", max_len=5000)
         v.check(0 <= ft.max_length <= 20000, fp + "max_length", "must be 1-20000 (0 means the default 4000)")
-        row["max_length"] = ft.max_length or DEFAULT_FREE_TEXT_MAX_LENGTH
+        max_length = ft.max_length or DEFAULT_FREE_TEXT_MAX_LENGTH
     else:
         v.add(p + "kind", "exactly one of multiple_choice or free_text is required")
-    row["kind"] = kind or ""
-    return row
+    return QuestionInput(prompt=prompt, kind=kind or "", options=options, correct_keys=correct_keys,
+                         rubric=rubric, max_length=max_length)
 
 
-def create_quiz(request: svc.CreateQuizRequest) -> tuple[str, str, dict, list[dict]]:
+def create_quiz(request: svc.CreateQuizRequest) -> QuizInput:
     v = Violations()
-    request_id = _common(request, v, request_id=True)
-    module_id = _id(v, request.module_id, "module_id")
+    request_id = v.uuid(request.request_id, "request_id", required=False)
+    module_id = v.uuid(request.module_id, "module_id")
     threshold = request.pass_threshold
     v.check(math.isfinite(threshold) and 0 < threshold <= 1, "pass_threshold", "must satisfy 0 < pass_threshold <= 1")
     v.enum(request.scoring_policy, "scoring_policy", SCORING_POLICIES)
     v.check(1 <= request.max_attempts <= 100, "max_attempts", "must be 1-100")
     v.check(1 <= len(request.questions) <= 200, "questions", "must have 1-200 questions")
     questions = [_question(v, q, f"questions[{i}].") for i, q in enumerate(request.questions[:200])]
-    quiz = {"title": v.trimmed(request.title, "title", max_len=200), "pass_threshold": threshold,
-            "scoring_policy": SCORING_POLICIES.get(request.scoring_policy, ""), "max_attempts": request.max_attempts}
+    title = v.trimmed(request.title, "title", max_len=200)
     v.raise_if_any()
-    return request_id, module_id, quiz, questions
+    return QuizInput(request_id=request_id, module_id=module_id, title=title, pass_threshold=threshold,
+                     scoring_policy=SCORING_POLICIES[request.scoring_policy], max_attempts=request.max_attempts,
+                     questions=questions)
 
 
-def create_exercise(request: svc.CreatePracticalExerciseRequest) -> tuple[str, str, dict]:
+def create_exercise(request: svc.CreatePracticalExerciseRequest) -> ExerciseInput:
     v = Violations()
-    request_id = _common(request, v, request_id=True)
-    module_id = _id(v, request.module_id, "module_id")
-    exercise = {"title": v.trimmed(request.title, "title", max_len=200),
-                "prompt": v.trimmed(request.prompt, "prompt", max_len=10000),
-                "rubric": v.trimmed(request.rubric, "rubric", max_len=10000)}
+    request_id = v.uuid(request.request_id, "request_id", required=False)
+    module_id = v.uuid(request.module_id, "module_id")
+    title = v.trimmed(request.title, "title", max_len=200)
+    prompt = v.trimmed(request.prompt, "prompt", max_len=10000)
+    rubric = v.trimmed(request.rubric, "rubric", max_len=10000)
     review = request.review_requirements
     if v.check(request.HasField("review_requirements"), "review_requirements", "is required"):
         v.pattern(review.reviewer_role, "review_requirements.reviewer_role", ROLE,
                   "must be 1-64 characters of [a-z0-9_-]")
         v.check(1 <= review.min_reviewers <= 10, "review_requirements.min_reviewers", "must be 1-10")
-    exercise.update(reviewer_role=review.reviewer_role, min_reviewers=review.min_reviewers,
-                    requires_evidence_upload=review.requires_evidence_upload)
     v.raise_if_any()
-    return request_id, module_id, exercise
+    return ExerciseInput(request_id=request_id, module_id=module_id, title=title, prompt=prompt, rubric=rubric,
+                         reviewer_role=review.reviewer_role, min_reviewers=review.min_reviewers,
+                         requires_evidence_upload=review.requires_evidence_upload)
 
 
 # ---------------------------------------------------------------------------
 # Learning paths
 # ---------------------------------------------------------------------------
 
-def create_path(request: svc.CreateLearningPathRequest, caller: str) -> tuple[str, dict, list[dict]]:
+@dataclass(frozen=True)
+class PathStepInput:
+    """learning_path_steps columns."""
+
+    position: int
+    course_id: str
+    course_version: int
+    required: bool
+
+
+@dataclass(frozen=True)
+class PathInput:
+    """learning_paths columns, and its steps in order."""
+
+    request_id: str
+    title: str
+    goal: str
+    audience: str
+    owner_id: str
+    steps: list[PathStepInput]
+
+
+def create_path(request: svc.CreateLearningPathRequest, caller: str) -> PathInput:
     v = Violations()
-    request_id = _common(request, v, request_id=True)
-    fields = {"title": v.trimmed(request.title, "title", max_len=200),
-              "goal": v.trimmed(request.goal, "goal", required=False, max_len=2000),
-              "audience": v.trimmed(request.audience, "audience", required=False, max_len=500)}
+    request_id = v.uuid(request.request_id, "request_id", required=False)
+    title = v.trimmed(request.title, "title", max_len=200)
+    goal = v.trimmed(request.goal, "goal", required=False, max_len=2000)
+    audience = v.trimmed(request.audience, "audience", required=False, max_len=500)
     if request.owner_id:
-        fields["owner_id"] = _id(v, request.owner_id, "owner_id")
-    else:
-        v.check(is_uuid(caller), "owner_id", "is required when the caller's sub claim is not a UUID")
-        fields["owner_id"] = caller.lower()
+        owner_id = v.uuid(request.owner_id, "owner_id")
+    else:  # the caller owns the path, if its sub claim is a user id
+        owner_id = canonical_uuid(caller)
+        v.check(bool(owner_id), "owner_id", "is required when the caller's sub claim is not a UUID")
     v.check(len(request.steps) <= 200, "steps", "must have at most 200 steps")
     steps, seen = [], set()
     for i, step in enumerate(request.steps[:200]):
         p = f"steps[{i}].course"
         if not v.check(step.HasField("course"), p, "is required"):
             continue
-        course_id = _id(v, step.course.course_id, p + ".course_id")
+        course_id = v.uuid(step.course.course_id, p + ".course_id")
         v.check(step.course.version >= 1, p + ".version", "must be an explicit version >= 1")
-        v.check(course_id not in seen, p + ".course_id", "the course already appears in another step")
-        seen.add(course_id)
-        steps.append({"position": i + 1, "course_id": course_id, "course_version": step.course.version,
-                      "required": step.required})
+        identity = course_id or step.course.course_id.lower()  # a malformed id still repeats as typed
+        v.check(identity not in seen, p + ".course_id", "the course already appears in another step")
+        seen.add(identity)
+        steps.append(PathStepInput(position=i + 1, course_id=course_id, course_version=step.course.version,
+                                   required=step.required))
     v.raise_if_any()
-    return request_id, fields, steps
-
-
-def path_id_request(request) -> str:
-    v = Violations()
-    _common(request, v)
-    path_id = _id(v, request.learning_path_id, "learning_path_id")
-    v.raise_if_any()
-    return path_id
+    return PathInput(request_id=request_id, title=title, goal=goal, audience=audience, owner_id=owner_id,
+                     steps=steps)

@@ -1,5 +1,5 @@
-"""Evidence and certificate rules, pure Python (no I/O): chain verification, certificate payloads,
-derived certificate status.
+"""Evidence and certificate rules on plain data (no I/O, no protos): the chain and its verification,
+list criteria, certificate payloads, derived certificate status, and who may read which certificate.
 """
 
 from __future__ import annotations
@@ -11,10 +11,29 @@ from datetime import datetime
 
 import rfc8785
 
+from shared.auth import ADMIN, AUDITOR, LEARNER, SERVICE
 from shared.canonical import chain_hash, sha256_hex
+from shared.validation import canonical_uuid
+
+#: The evidence body schema this service writes (a request's schema_version 0 means this one).
+CURRENT_SCHEMA_VERSION = 1
 
 
 # ------------------------------------------------------------------------------------ evidence chain
+
+@dataclass(frozen=True)
+class Link:
+    """Where a record joins its tenant's chain."""
+
+    chain_sequence: int
+    previous_hash: str
+    chain_hash: str
+
+
+def next_link(last_sequence: int, last_chain_hash: str, content_hash: str) -> Link:
+    """The link of a record appended after the chain head (last_sequence 0 and "" for an empty chain)."""
+    return Link(last_sequence + 1, last_chain_hash, chain_hash(last_chain_hash, content_hash))
+
 
 class ProblemKind(enum.Enum):
     CONTENT_HASH_MISMATCH = 1
@@ -137,6 +156,28 @@ class ChainVerifier:
             return False
         return True
 
+    def head_problem(self, last_sequence: int, last_chain_hash: str, upto: int) -> Problem | None:
+        """After feeding records 1..upto: compare with the chain head the service keeps, which remembers
+        how long the chain was, so trailing records removed show up here."""
+        if last_sequence > upto:
+            return Problem("", last_sequence, ProblemKind.SEQUENCE_GAP,
+                           f"the chain head records {last_sequence} records but only {upto} exist: "
+                           "trailing records were removed")
+        if last_sequence == upto and upto > 0 and last_chain_hash != self.head_hash:
+            return Problem(self.last_evidence_id, upto, ProblemKind.CHAIN_LINK_BROKEN,
+                           "the last record's chain_hash differs from the one the chain head remembers")
+        return None
+
+
+@dataclass(frozen=True)
+class EvidenceFilter:
+    """ListTrainingEvidence criteria."""
+
+    employee_id: str | None
+    start: datetime | None
+    end: datetime | None
+    statuses: tuple[str, ...]  # session statuses, sorted and distinct; empty = all
+
 
 # -------------------------------------------------------------------------------------- certificates
 
@@ -145,6 +186,10 @@ class CertificateStatus(enum.Enum):
     REVOKED = "revoked"
     EXPIRED = "expired"
 
+
+#: The audit action of entering each status (the ACTIVE event is written at issue).
+STATUS_ACTION = {CertificateStatus.ACTIVE: "certificate.issued", CertificateStatus.REVOKED: "certificate.revoked",
+                 CertificateStatus.EXPIRED: "certificate.expired"}
 
 SYSTEM_ACTOR = "system"
 PAYLOAD_TYPE = "learning.certificate"
@@ -185,6 +230,16 @@ def parse_payload(payload: bytes) -> dict | None:
     return value
 
 
+@dataclass(frozen=True)
+class CertificateFilter:
+    """ListCertificates criteria."""
+
+    recipient_id: str | None
+    subject_type: str | None
+    subject_id: str | None
+    status: str | None  # a CertificateStatus value
+
+
 def derived_status(*, statuses: set[str], expires_at: datetime | None, now: datetime) -> CertificateStatus:
     """REVOKED wins; then EXPIRED (event appended, or expire_time already passed); else ACTIVE."""
     if CertificateStatus.REVOKED.value in statuses:
@@ -194,7 +249,8 @@ def derived_status(*, statuses: set[str], expires_at: datetime | None, now: date
     return CertificateStatus.ACTIVE
 
 
-def verification_reason(*, signature_ok: bool, status: CertificateStatus) -> str:
+def verification_reason(*, signature_ok: bool, status: CertificateStatus | None) -> str:
+    """Why a certificate does not verify ("" when it does); status None: no such certificate."""
     if not signature_ok:
         return "signature_invalid"
     if status is CertificateStatus.REVOKED:
@@ -202,3 +258,27 @@ def verification_reason(*, signature_ok: bool, status: CertificateStatus) -> str
     if status is CertificateStatus.EXPIRED:
         return "expired"
     return ""
+
+
+# ----------------------------------------------------------------------------------------- readers
+
+#: Roles that read every certificate of their tenant.
+PRIVILEGED_READERS = frozenset({AUDITOR, ADMIN, SERVICE})
+
+
+def learner_only(roles: frozenset[str]) -> bool:
+    """A learner sees only its own certificates; any privileged role lifts that restriction."""
+    return LEARNER in roles and not roles & PRIVILEGED_READERS
+
+
+def own_recipient_id(roles: frozenset[str], subject: str) -> str | None:
+    """None when the caller may read every certificate; for a learner, the one recipient_id it may read
+    (its subject in the one lower-case UUID spelling; "" when the subject is no UUID: it owns none)."""
+    return canonical_uuid(subject) if learner_only(roles) else None
+
+
+def may_read_certificate(roles: frozenset[str], subject: str, recipient_id: str | None) -> bool:
+    """Whether the caller may see a certificate of `recipient_id`; None: no such certificate, which a
+    learner gets the same answer for as for another recipient's (existence stays hidden)."""
+    own = own_recipient_id(roles, subject)
+    return own is None or (bool(own) and recipient_id is not None and canonical_uuid(recipient_id) == own)

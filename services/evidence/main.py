@@ -1,4 +1,4 @@
-"""Wiring of the evidence service: settings, database, token verifier, signing key, servicer."""
+"""Wiring of the evidence service: settings, database, units of work, signing key, servicer, relay."""
 
 from __future__ import annotations
 
@@ -7,15 +7,17 @@ from pathlib import Path
 from pydantic_settings import SettingsConfigDict
 
 from learning.evidence.v1 import evidence_service_pb2, evidence_service_pb2_grpc
-from services.evidence import store
+from services.evidence import tables
 from services.evidence.api import EvidenceApi
 from services.evidence.signing import SigningKey
-from services.evidence.tables import APPEND_ONLY_TABLES
 from shared.db import Database
 from shared.entrypoint import ServiceDefinition
-from shared.outbox_relay import audit_relay
+from shared.outbox_relay import outbox_relay
+from shared.routes import AUDIT
 from shared.server import ServiceHost
+from shared.services import default_address
 from shared.settings import ServiceSettings
+from shared.unit_of_work import UnitsOfWork
 
 SERVICE_NAME = evidence_service_pb2.DESCRIPTOR.services_by_name["EvidenceService"].full_name
 
@@ -23,7 +25,7 @@ SERVICE_NAME = evidence_service_pb2.DESCRIPTOR.services_by_name["EvidenceService
 class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="EVIDENCE_", extra="ignore", frozen=True)
 
-    listen_address: str = "127.0.0.1:50054"
+    listen_address: str = default_address("evidence")
     #: Ed25519 private key (PEM, PKCS#8) that signs certificates, inline or via *_FILE. When neither is
     #: set an ephemeral key is generated with a warning (development only): its public key is still
     #: recorded per tenant, so certificates it signed stay verifiable after a restart.
@@ -38,7 +40,8 @@ class Settings(ServiceSettings):
 
 async def build(settings: Settings) -> ServiceHost:
     database = Database.from_settings(settings)
-    api = EvidenceApi(database, SigningKey.load(settings.signing_key_pem()))
+    work = UnitsOfWork(database, service="evidence", outbox=tables.outbox, idempotency_keys=tables.idempotency_keys)
+    api = EvidenceApi(work, SigningKey.load(settings.signing_key_pem()))
     return ServiceHost.from_settings(
         settings,
         name="evidence",
@@ -46,7 +49,7 @@ async def build(settings: Settings) -> ServiceHost:
         register=lambda server: evidence_service_pb2_grpc.add_EvidenceServiceServicer_to_server(api, server),
         database=database,
         # Delivers certificate.issued/revoked/expired from the outbox to the audit service.
-        workers=[audit_relay(settings, database, store.outbox)] if settings.outbox_relay_enabled else [],
+        workers=[outbox_relay(settings, database, tables.outbox, [AUDIT])] if settings.outbox_relay_enabled else [],
     )
 
 
@@ -55,5 +58,5 @@ DEFINITION = ServiceDefinition(
     settings_type=Settings,
     build=build,
     migrations=Path(__file__).parent / "migrations",
-    append_only_tables=APPEND_ONLY_TABLES,
+    append_only_tables=tables.APPEND_ONLY_TABLES,
 )

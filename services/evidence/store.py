@@ -1,12 +1,11 @@
 """Queries of the evidence service (SQLAlchemy Core, async). Every query filters by tenant_id.
 
-Tables live in tables.py; this module re-exports them (migrations/env.py imports `metadata` here).
+Returns rows (converted to protos by convert/) or domain types (what chain verification reads).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, exists, func, literal, or_, select, tuple_, union_all
@@ -14,14 +13,11 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.evidence.tables import (  # noqa: F401 - re-exported for migrations and tests
-    APPEND_ONLY_TABLES,
+from services.evidence.domain import CertificateFilter, EvidenceFilter, Predecessor, StoredRecord, Subject
+from services.evidence.tables import (
     certificate_status_events,
     certificates,
     evidence_chain_heads,
-    idempotency_keys,
-    metadata,
-    outbox,
     signing_keys,
     training_evidence,
 )
@@ -55,20 +51,21 @@ async def lock_chain_head(session: AsyncSession, tenant_id: str) -> tuple[int, s
     return row.last_sequence, row.last_chain_hash
 
 
-async def append_evidence(session: AsyncSession, values: dict) -> bool:
-    """Insert the record and advance the (locked) chain head in one statement; False if the session
-    already had evidence (the UNIQUE (tenant_id, session_id) constraint decides, the head stays put)."""
+async def append_evidence(session: AsyncSession, values: dict) -> Row | None:
+    """Insert the record and advance the (locked) chain head in one statement; the inserted row, or None
+    if the session already had evidence (the UNIQUE (tenant_id, session_id) constraint decides, the head
+    stays put). PostgreSQL runs the UPDATE in WITH even though the outer SELECT does not read it."""
     inserted = (insert(E).values(**values)
                 .on_conflict_do_nothing(constraint="training_evidence_session_key")
-                .returning(E.c.tenant_id, E.c.chain_sequence, E.c.chain_hash)
+                .returning(*E.c)
                 .cte("inserted"))
     advance = (H.update()
                .where(H.c.tenant_id == inserted.c.tenant_id)
                .values(last_sequence=inserted.c.chain_sequence, last_chain_hash=inserted.c.chain_hash,
                        updated_at=func.now())
                .returning(H.c.last_sequence)
-               .add_cte(inserted))
-    return (await session.execute(advance)).first() is not None
+               .cte("advance"))
+    return (await session.execute(select(inserted).add_cte(advance))).first()
 
 
 async def chain_head(session: AsyncSession, tenant_id: str) -> Row | None:
@@ -76,10 +73,26 @@ async def chain_head(session: AsyncSession, tenant_id: str) -> Row | None:
                                   .where(H.c.tenant_id == tenant_id))).first()
 
 
-async def evidence_by_sequence(session: AsyncSession, tenant_id: str, sequence: int) -> Row | None:
-    return (await session.execute(
-        select(E.c.chain_sequence, E.c.chain_hash)
-        .where(E.c.tenant_id == tenant_id, E.c.chain_sequence == sequence))).first()
+def _stored_record(row: Row) -> StoredRecord:
+    return StoredRecord(
+        evidence_id=str(row.evidence_id), session_id=str(row.session_id), employee_id=str(row.employee_id),
+        session_status=row.session_status, canonical_json=bytes(row.canonical_json), content_hash=row.content_hash,
+        chain_sequence=row.chain_sequence, previous_hash=row.previous_hash, chain_hash=row.chain_hash)
+
+
+async def record_with_predecessor(session: AsyncSession, tenant_id: str,
+                                  evidence_id: str) -> tuple[StoredRecord, Predecessor | None] | None:
+    """One record as verification reads it, with the link of the record before it (None if missing)."""
+    row = await evidence_by_id(session, tenant_id, evidence_id)
+    if row is None:
+        return None
+    previous = None
+    if row.chain_sequence > 1:
+        found = (await session.execute(
+            select(E.c.chain_sequence, E.c.chain_hash)
+            .where(E.c.tenant_id == tenant_id, E.c.chain_sequence == row.chain_sequence - 1))).first()
+        previous = Predecessor(found.chain_sequence, found.chain_hash) if found else None
+    return _stored_record(row), previous
 
 
 async def max_chain_sequence(session: AsyncSession, tenant_id: str) -> int:
@@ -87,7 +100,8 @@ async def max_chain_sequence(session: AsyncSession, tenant_id: str) -> int:
                                   .where(E.c.tenant_id == tenant_id))).scalar_one()
 
 
-async def chain_in_order(session: AsyncSession, tenant_id: str, upto: int, batch: int = 500) -> AsyncIterator[Row]:
+async def chain_in_order(session: AsyncSession, tenant_id: str, upto: int,
+                         batch: int = 500) -> AsyncIterator[StoredRecord]:
     """The tenant's records in chain_sequence order up to `upto`, fetched in keyset batches (bounded memory)."""
     after = 0
     while True:
@@ -95,18 +109,10 @@ async def chain_in_order(session: AsyncSession, tenant_id: str, upto: int, batch
             select(E).where(E.c.tenant_id == tenant_id, E.c.chain_sequence > after, E.c.chain_sequence <= upto)
             .order_by(E.c.chain_sequence).limit(batch))).all()
         for row in rows:
-            yield row
+            yield _stored_record(row)
         if len(rows) < batch:
             return
         after = rows[-1].chain_sequence
-
-
-@dataclass(frozen=True)
-class EvidenceFilter:
-    employee_id: str | None
-    start: datetime | None
-    end: datetime | None
-    statuses: tuple[str, ...]  # empty = all
 
 
 def _evidence_page(f: EvidenceFilter, tenant_id: str, after: tuple[datetime, str] | None, limit: int,
@@ -152,25 +158,28 @@ async def certificate_by_id(session: AsyncSession, tenant_id: str, certificate_i
         select(C).where(C.c.tenant_id == tenant_id, C.c.certificate_id == certificate_id))).first()
 
 
-async def certificate_by_subject(session: AsyncSession, tenant_id: str, recipient_id: str, subject_type: str,
-                                 subject_id: str, version: int) -> Row | None:
+async def certificate_by_subject(session: AsyncSession, tenant_id: str, recipient_id: str,
+                                 subject: Subject) -> Row | None:
     return (await session.execute(select(C).where(
-        C.c.tenant_id == tenant_id, C.c.recipient_id == recipient_id, C.c.subject_type == subject_type,
-        C.c.subject_id == subject_id, C.c.subject_version == version))).first()
+        C.c.tenant_id == tenant_id, C.c.recipient_id == recipient_id, C.c.subject_type == subject.kind,
+        C.c.subject_id == subject.subject_id, C.c.subject_version == subject.version))).first()
 
 
-async def insert_certificate(session: AsyncSession, values: dict) -> bool:
-    result = await session.execute(insert(C).values(**values)
-                                   .on_conflict_do_nothing(constraint="certificates_subject_key")
-                                   .returning(C.c.certificate_id))
-    return result.first() is not None
+async def insert_certificate(session: AsyncSession, values: dict) -> Row | None:
+    """The inserted certificate, or None when the recipient already has one for that version."""
+    return (await session.execute(insert(C).values(**values)
+                                  .on_conflict_do_nothing(constraint="certificates_subject_key")
+                                  .returning(*C.c))).first()
 
 
-async def insert_status_event(session: AsyncSession, values: dict) -> bool:
+async def insert_status_event(session: AsyncSession, *, tenant_id: str, event_id: str, certificate_id: str,
+                              status: str, event_time: datetime, actor_id: str, reason: str) -> bool:
     """Append a status event unless that status was already entered; True if appended."""
-    result = await session.execute(insert(S).values(**values)
-                                   .on_conflict_do_nothing(constraint="certificate_status_events_once_key")
-                                   .returning(S.c.event_id))
+    result = await session.execute(
+        insert(S).values(tenant_id=tenant_id, event_id=event_id, certificate_id=certificate_id, status=status,
+                         event_time=event_time, actor_id=actor_id, reason=reason)
+        .on_conflict_do_nothing(constraint="certificate_status_events_once_key")
+        .returning(S.c.event_id))
     return result.first() is not None
 
 
@@ -201,14 +210,6 @@ def derived_status_clause(status: str, now: datetime):
     if status == "expired":
         return and_(~revoked, expired)
     return and_(~revoked, ~expired)
-
-
-@dataclass(frozen=True)
-class CertificateFilter:
-    recipient_id: str | None
-    subject_type: str | None
-    subject_id: str | None
-    status: str | None
 
 
 async def list_certificates(session: AsyncSession, tenant_id: str, f: CertificateFilter,

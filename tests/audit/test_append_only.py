@@ -27,13 +27,14 @@ def partitions(audit_db) -> list[str]:
 
 
 @pytest.fixture
-def recorded(audit, service_md, tenant):
-    audit.RecordEvents(pb.RecordEventsRequest(events=[make_event(tenant) for _ in range(3)]), metadata=service_md)
+def recorded(audit_stub, all_tenants_service_md, tenant):
+    audit_stub.RecordEvents(pb.RecordEventsRequest(events=[make_event(tenant) for _ in range(3)]),
+                            metadata=all_tenants_service_md)
     return tenant
 
 
-def verify(audit, auditor_md, tenant, **kwargs):
-    return audit.VerifyAuditLog(pb.VerifyAuditLogRequest(tenant_id=tenant, **kwargs), metadata=auditor_md(tenant))
+def verify(audit_stub, auditor_md, tenant, **kwargs):
+    return audit_stub.VerifyAuditLog(pb.VerifyAuditLogRequest(tenant_id=tenant, **kwargs), metadata=auditor_md)
 
 
 @pytest.mark.parametrize("statement", STATEMENTS)
@@ -90,26 +91,28 @@ def superuser(admin_url, audit_db) -> psycopg.Connection:
     return psycopg.connect(libpq_url(url), autocommit=True)
 
 
-def test_changed_payload_is_named_content_changed(audit, service_md, auditor_md, admin_url, audit_db, tenant):
+def test_changed_payload_is_named_content_changed(audit_stub, all_tenants_service_md, auditor_md, admin_url, audit_db,
+                                                  tenant):
     events = [make_event(tenant, payload={"score": 0.5 + i}) for i in range(6)]
-    audit.RecordEvents(pb.RecordEventsRequest(events=events), metadata=service_md)
-    assert verify(audit, auditor_md, tenant).valid
+    audit_stub.RecordEvents(pb.RecordEventsRequest(events=events), metadata=all_tenants_service_md)
+    assert verify(audit_stub, auditor_md, tenant).valid
     with superuser(admin_url, audit_db) as conn:
         conn.execute("SET session_replication_role = replica")  # as a superuser would, bypassing triggers
         conn.execute("UPDATE learning_audit_log SET payload = jsonb_set(payload, '{score}', '99') "
                      "WHERE tenant_id = %s AND sequence = 4", (tenant,))
-    verdict = verify(audit, auditor_md, tenant)
+    verdict = verify(audit_stub, auditor_md, tenant)
     assert not verdict.valid
     assert verdict.first_failure.kind == pb.VERIFICATION_FAILURE_KIND_CONTENT_CHANGED
     assert (verdict.first_failure.sequence, verdict.first_failure.event_id) == (4, events[3].event_id)
     assert verdict.events_checked == 4
     # A range before the change still verifies.
-    assert verify(audit, auditor_md, tenant, from_sequence=1, to_sequence=3).valid
+    assert verify(audit_stub, auditor_md, tenant, from_sequence=1, to_sequence=3).valid
 
 
-def test_rewritten_hash_breaks_the_next_link(audit, service_md, auditor_md, admin_url, audit_db, tenant):
+def test_rewritten_hash_breaks_the_next_link(audit_stub, all_tenants_service_md, auditor_md, admin_url, audit_db,
+                                             tenant):
     events = [make_event(tenant) for _ in range(4)]
-    audit.RecordEvents(pb.RecordEventsRequest(events=events), metadata=service_md)
+    audit_stub.RecordEvents(pb.RecordEventsRequest(events=events), metadata=all_tenants_service_md)
     with superuser(admin_url, audit_db) as conn:
         conn.execute("ALTER TABLE learning_audit_log DISABLE TRIGGER USER")
         try:
@@ -117,40 +120,42 @@ def test_rewritten_hash_breaks_the_next_link(audit, service_md, auditor_md, admi
                          "WHERE tenant_id = %s AND sequence = 2", (tenant,))
         finally:
             conn.execute("ALTER TABLE learning_audit_log ENABLE TRIGGER USER")
-    failure = verify(audit, auditor_md, tenant).first_failure
+    failure = verify(audit_stub, auditor_md, tenant).first_failure
     assert (failure.sequence, failure.kind) == (2, pb.VERIFICATION_FAILURE_KIND_CONTENT_CHANGED)
-    assert verify(audit, auditor_md, tenant, from_sequence=3).first_failure.kind == \
+    assert verify(audit_stub, auditor_md, tenant, from_sequence=3).first_failure.kind == \
         pb.VERIFICATION_FAILURE_KIND_LINK_BROKEN
 
 
-def test_deleted_row_is_named_as_a_gap(audit, service_md, auditor_md, admin_url, audit_db, tenant):
+def test_deleted_row_is_named_as_a_gap(audit_stub, all_tenants_service_md, auditor_md, admin_url, audit_db, tenant):
     events = [make_event(tenant) for _ in range(6)]
-    audit.RecordEvents(pb.RecordEventsRequest(events=events), metadata=service_md)
+    audit_stub.RecordEvents(pb.RecordEventsRequest(events=events), metadata=all_tenants_service_md)
     with superuser(admin_url, audit_db) as conn:
         conn.execute("SET session_replication_role = replica")
         conn.execute("DELETE FROM learning_audit_log WHERE tenant_id = %s AND sequence = 3", (tenant,))
-    verdict = verify(audit, auditor_md, tenant)
+    verdict = verify(audit_stub, auditor_md, tenant)
     assert not verdict.valid
     assert verdict.first_failure.kind == pb.VERIFICATION_FAILURE_KIND_SEQUENCE_GAP
     assert verdict.first_failure.sequence == 3
     assert verdict.first_failure.event_id == events[3].event_id  # the first event after the gap
 
 
-def test_deleted_newest_row_is_caught_by_the_chain_head(audit, service_md, auditor_md, admin_url, audit_db, tenant):
-    audit.RecordEvents(pb.RecordEventsRequest(events=[make_event(tenant) for _ in range(3)]), metadata=service_md)
+def test_deleted_newest_row_is_caught_by_the_chain_head(audit_stub, all_tenants_service_md, auditor_md, admin_url,
+                                                        audit_db, tenant):
+    audit_stub.RecordEvents(pb.RecordEventsRequest(events=[make_event(tenant) for _ in range(3)]),
+                            metadata=all_tenants_service_md)
     with superuser(admin_url, audit_db) as conn:
         conn.execute("SET session_replication_role = replica")
         conn.execute("DELETE FROM learning_audit_log WHERE tenant_id = %s AND sequence = 3", (tenant,))
-    failure = verify(audit, auditor_md, tenant).first_failure
+    failure = verify(audit_stub, auditor_md, tenant).first_failure
     assert (failure.sequence, failure.kind) == (3, pb.VERIFICATION_FAILURE_KIND_SEQUENCE_GAP)
 
 
-def test_verification_streams_in_batches(audit, service_md, auditor_md, tenant):
+def test_verification_streams_in_batches(audit_stub, all_tenants_service_md, auditor_md, tenant):
     # More events than one verification batch (2000): the keyset continues across batches.
     for _ in range(3):
-        audit.RecordEvents(pb.RecordEventsRequest(events=[make_event(tenant) for _ in range(1000)]),
-                           metadata=service_md)
-    verdict = verify(audit, auditor_md, tenant)
+        audit_stub.RecordEvents(pb.RecordEventsRequest(events=[make_event(tenant) for _ in range(1000)]),
+                                metadata=all_tenants_service_md)
+    verdict = verify(audit_stub, auditor_md, tenant)
     assert verdict.valid and verdict.events_checked == 3000
-    ranged = verify(audit, auditor_md, tenant, from_sequence=1990, to_sequence=2010)
+    ranged = verify(audit_stub, auditor_md, tenant, from_sequence=1990, to_sequence=2010)
     assert ranged.valid and ranged.events_checked == 21

@@ -75,3 +75,10 @@ def test_verifier_accepts_an_intact_chain_and_names_each_kind_of_failure():
 
     failure = verify(events[:4], head).failure  # the newest event removed: the head still knows it
     assert (failure.sequence, failure.kind) == (5, FailureKind.SEQUENCE_GAP)
+
+
+def test_a_missing_predecessor_of_a_range_is_a_gap_before_it():
+    verifier = ChainVerifier.missing_predecessor(5)
+    assert verifier.checked == 0
+    assert (verifier.failure.sequence, verifier.failure.kind, verifier.failure.event_id) == \
+        (4, FailureKind.SEQUENCE_GAP, "")

@@ -18,17 +18,17 @@ from tests.audit.conftest import count_rows, make_event
 from tests.support.rpc import field_violations
 
 
-def record(audit, md, events):
-    return audit.RecordEvents(pb.RecordEventsRequest(events=events), metadata=md)
+def record(audit_stub, md, events):
+    return audit_stub.RecordEvents(pb.RecordEventsRequest(events=events), metadata=md)
 
 
-def test_recorded_events_form_a_verifiable_chain(audit, service_md, auditor_md, tenant):
+def test_recorded_events_form_a_verifiable_chain(audit_stub, all_tenants_service_md, auditor_md, tenant):
     events = [make_event(tenant, payload={"n": i, "score": 0.75, "tags": ["a", "b"], "ok": True}) for i in range(5)]
-    response = record(audit, service_md, events)
+    response = record(audit_stub, all_tenants_service_md, events)
     assert (response.recorded_count, response.duplicate_count) == (5, 0)
 
-    stored = [audit.GetAuditEvent(pb.GetAuditEventRequest(tenant_id=tenant, event_id=e.event_id),
-                                  metadata=auditor_md(tenant)).event for e in events]
+    stored = [audit_stub.GetAuditEvent(pb.GetAuditEventRequest(tenant_id=tenant, event_id=e.event_id),
+                                       metadata=auditor_md).event for e in events]
     assert [e.sequence for e in stored] == [1, 2, 3, 4, 5]
     assert stored[0].previous_hash == ""
     for before, after in zip(stored, stored[1:]):
@@ -42,41 +42,43 @@ def test_recorded_events_form_a_verifiable_chain(audit, service_md, auditor_md, 
     assert sha256_hex(canonical_bytes(content, 1, "")) == first.event_hash
     assert link(content, ChainHead())[0].event_hash == first.event_hash
 
-    verdict = audit.VerifyAuditLog(pb.VerifyAuditLogRequest(tenant_id=tenant), metadata=auditor_md(tenant))
+    verdict = audit_stub.VerifyAuditLog(pb.VerifyAuditLogRequest(tenant_id=tenant), metadata=auditor_md)
     assert verdict.valid and verdict.events_checked == 5
 
 
-def test_redelivery_is_acknowledged_and_stored_once(audit, service_md, audit_db, tenant):
+def test_redelivery_is_acknowledged_and_stored_once(audit_stub, all_tenants_service_md, audit_db, tenant):
     events = [make_event(tenant) for _ in range(3)]
-    record(audit, service_md, events)
-    again = record(audit, service_md, [events[1], make_event(tenant), events[1]])
+    record(audit_stub, all_tenants_service_md, events)
+    again = record(audit_stub, all_tenants_service_md, [events[1], make_event(tenant), events[1]])
     assert (again.recorded_count, again.duplicate_count) == (1, 2)
     assert count_rows(audit_db, tenant) == 4
 
 
-def test_concurrent_appends_for_one_tenant_never_fork_the_chain(audit, service_md, auditor_md, audit_db, tenant):
+def test_concurrent_appends_for_one_tenant_never_fork_the_chain(audit_stub, all_tenants_service_md, auditor_md,
+                                                                audit_db, tenant):
     batches = [[make_event(tenant) for _ in range(10)] for _ in range(12)]
     duplicate = batches[0][0]
     batches.append([duplicate])  # the same event racing its first delivery
     with ThreadPoolExecutor(8) as pool:
-        results = list(pool.map(lambda batch: record(audit, service_md, batch), batches))
+        results = list(pool.map(lambda batch: record(audit_stub, all_tenants_service_md, batch), batches))
     assert sum(r.recorded_count for r in results) == 120
     assert count_rows(audit_db, tenant) == 120
-    verdict = audit.VerifyAuditLog(pb.VerifyAuditLogRequest(tenant_id=tenant), metadata=auditor_md(tenant))
+    verdict = audit_stub.VerifyAuditLog(pb.VerifyAuditLogRequest(tenant_id=tenant), metadata=auditor_md)
     assert verdict.valid and verdict.events_checked == 120
 
 
-def test_one_batch_may_carry_several_tenants(audit, service_md, auditor_md, audit_db):
+def test_one_batch_may_carry_several_tenants(audit_stub, all_tenants_service_md, tokens, audit_db):
     tenants = [f"t-{uuid.uuid4().hex[:10]}" for _ in range(3)]
     events = [make_event(t) for t in tenants for _ in range(4)]
-    assert record(audit, service_md, events).recorded_count == 12
+    assert record(audit_stub, all_tenants_service_md, events).recorded_count == 12
     for t in tenants:
         assert count_rows(audit_db, t) == 4
-        verdict = audit.VerifyAuditLog(pb.VerifyAuditLogRequest(tenant_id=t), metadata=auditor_md(t))
+        verdict = audit_stub.VerifyAuditLog(pb.VerifyAuditLogRequest(tenant_id=t),
+                                            metadata=tokens.metadata(t, ["auditor"], subject="auditor-1"))
         assert verdict.valid and verdict.events_checked == 4
 
 
-def test_list_is_newest_first_with_keyset_pages_and_filters(audit, service_md, auditor_md, tenant):
+def test_list_is_newest_first_with_keyset_pages_and_filters(audit_stub, all_tenants_service_md, auditor_md, tenant):
     base = datetime.now(UTC) - timedelta(hours=1)
     events = []
     for i in range(23):
@@ -86,13 +88,13 @@ def test_list_is_newest_first_with_keyset_pages_and_filters(audit, service_md, a
             action="quiz.scored" if i % 3 == 0 else "course.published",
             subject_type="course", subject_id="c-1" if i < 10 else "c-2",
         ))
-    record(audit, service_md, events)
-    md = auditor_md(tenant)
+    record(audit_stub, all_tenants_service_md, events)
+    md = auditor_md
 
     seen, token = [], ""
     while True:
-        page = audit.ListAuditEvents(pb.ListAuditEventsRequest(tenant_id=tenant, page_size=5, page_token=token),
-                                     metadata=md)
+        page = audit_stub.ListAuditEvents(pb.ListAuditEventsRequest(tenant_id=tenant, page_size=5, page_token=token),
+                                          metadata=md)
         seen.extend(page.events)
         token = page.next_page_token
         if not token:
@@ -100,7 +102,7 @@ def test_list_is_newest_first_with_keyset_pages_and_filters(audit, service_md, a
     assert [e.event_id for e in seen] == [e.event_id for e in reversed(events)]
 
     def ids(**filters):
-        return {e.event_id for e in audit.ListAuditEvents(
+        return {e.event_id for e in audit_stub.ListAuditEvents(
             pb.ListAuditEventsRequest(tenant_id=tenant, page_size=100, **filters), metadata=md).events}
 
     assert ids(actor_id="alice") == {e.event_id for e in events if e.actor_id == "alice"}
@@ -113,23 +115,23 @@ def test_list_is_newest_first_with_keyset_pages_and_filters(audit, service_md, a
     assert ids(actor_id="nobody") == set()
 
 
-def test_page_token_is_bound_to_its_filters(audit, service_md, auditor_md, tenant):
-    record(audit, service_md, [make_event(tenant) for _ in range(3)])
-    md = auditor_md(tenant)
-    page = audit.ListAuditEvents(pb.ListAuditEventsRequest(tenant_id=tenant, page_size=1), metadata=md)
+def test_page_token_is_bound_to_its_filters(audit_stub, all_tenants_service_md, auditor_md, tenant):
+    record(audit_stub, all_tenants_service_md, [make_event(tenant) for _ in range(3)])
+    md = auditor_md
+    page = audit_stub.ListAuditEvents(pb.ListAuditEventsRequest(tenant_id=tenant, page_size=1), metadata=md)
     with pytest.raises(grpc.RpcError) as error:
-        audit.ListAuditEvents(pb.ListAuditEventsRequest(tenant_id=tenant, page_size=1, actor_id="x",
-                                                        page_token=page.next_page_token), metadata=md)
+        audit_stub.ListAuditEvents(pb.ListAuditEventsRequest(tenant_id=tenant, page_size=1, actor_id="x",
+                                                             page_token=page.next_page_token), metadata=md)
     assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "page_token" in field_violations(error.value)
 
 
-def test_roles_and_tenants_are_enforced(audit, tokens, auditor_md, tenant):
+def test_roles_and_tenants_are_enforced(audit_stub, tokens, auditor_md, tenant):
     learner = tokens.metadata(tenant, ["learner"])
     for call, request in (
-        (audit.RecordEvents, pb.RecordEventsRequest(events=[make_event(tenant)])),
-        (audit.ListAuditEvents, pb.ListAuditEventsRequest(tenant_id=tenant)),
-        (audit.VerifyAuditLog, pb.VerifyAuditLogRequest(tenant_id=tenant)),
+        (audit_stub.RecordEvents, pb.RecordEventsRequest(events=[make_event(tenant)])),
+        (audit_stub.ListAuditEvents, pb.ListAuditEventsRequest(tenant_id=tenant)),
+        (audit_stub.VerifyAuditLog, pb.VerifyAuditLogRequest(tenant_id=tenant)),
     ):
         with pytest.raises(grpc.RpcError) as error:
             call(request, metadata=learner)
@@ -137,48 +139,48 @@ def test_roles_and_tenants_are_enforced(audit, tokens, auditor_md, tenant):
     # A service token bound to one tenant cannot write another tenant's events.
     own_service = tokens.metadata(tenant, ["service"])
     with pytest.raises(grpc.RpcError) as error:
-        record(audit, own_service, [make_event("someone-else")])
+        record(audit_stub, own_service, [make_event("someone-else")])
     assert error.value.code() == grpc.StatusCode.PERMISSION_DENIED
     with pytest.raises(grpc.RpcError) as error:
-        audit.ListAuditEvents(pb.ListAuditEventsRequest(tenant_id="someone-else"), metadata=auditor_md(tenant))
+        audit_stub.ListAuditEvents(pb.ListAuditEventsRequest(tenant_id="someone-else"), metadata=auditor_md)
     assert error.value.code() == grpc.StatusCode.PERMISSION_DENIED
     with pytest.raises(grpc.RpcError) as error:
-        audit.ListAuditEvents(pb.ListAuditEventsRequest(tenant_id=tenant))
+        audit_stub.ListAuditEvents(pb.ListAuditEventsRequest(tenant_id=tenant))
     assert error.value.code() == grpc.StatusCode.UNAUTHENTICATED
 
 
-def test_unknown_event_is_not_found(audit, auditor_md, tenant):
+def test_unknown_event_is_not_found(audit_stub, auditor_md, tenant):
     with pytest.raises(grpc.RpcError) as error:
-        audit.GetAuditEvent(pb.GetAuditEventRequest(tenant_id=tenant, event_id=str(uuid.uuid4())),
-                            metadata=auditor_md(tenant))
+        audit_stub.GetAuditEvent(pb.GetAuditEventRequest(tenant_id=tenant, event_id=str(uuid.uuid4())),
+                                 metadata=auditor_md)
     assert error.value.code() == grpc.StatusCode.NOT_FOUND
 
 
-def test_another_tenants_event_is_not_found(audit, service_md, auditor_md, tenant):
+def test_another_tenants_event_is_not_found(audit_stub, all_tenants_service_md, auditor_md, tenant):
     other = f"t-{uuid.uuid4().hex[:10]}"
     event = make_event(other)
-    record(audit, service_md, [event])
+    record(audit_stub, all_tenants_service_md, [event])
     with pytest.raises(grpc.RpcError) as error:
-        audit.GetAuditEvent(pb.GetAuditEventRequest(tenant_id=tenant, event_id=event.event_id),
-                            metadata=auditor_md(tenant))
+        audit_stub.GetAuditEvent(pb.GetAuditEventRequest(tenant_id=tenant, event_id=event.event_id),
+                                 metadata=auditor_md)
     assert error.value.code() == grpc.StatusCode.NOT_FOUND
 
 
-def test_events_outside_the_monthly_partitions_land_in_the_default_one(audit, service_md, auditor_md, audit_db,
-                                                                       tenant):
+def test_events_outside_the_monthly_partitions_land_in_the_default_one(audit_stub, all_tenants_service_md, auditor_md,
+                                                                       audit_db, tenant):
     from tests.audit.conftest import owner_connection
 
     old = make_event(tenant, occur_time=to_timestamp(datetime(2001, 5, 6, tzinfo=UTC)))
     recent = make_event(tenant)
-    record(audit, service_md, [old, recent])
+    record(audit_stub, all_tenants_service_md, [old, recent])
     with owner_connection(audit_db) as conn:
         placed = dict(conn.execute("SELECT event_id::text, tableoid::regclass::text FROM learning_audit_log "
                                    "WHERE tenant_id = %s", (tenant,)).fetchall())
     assert placed[old.event_id] == "audit_partitions.learning_audit_log_default"
     assert placed[recent.event_id].startswith("audit_partitions.learning_audit_log_20")
-    got = audit.GetAuditEvent(pb.GetAuditEventRequest(tenant_id=tenant, event_id=old.event_id),
-                              metadata=auditor_md(tenant)).event
+    got = audit_stub.GetAuditEvent(pb.GetAuditEventRequest(tenant_id=tenant, event_id=old.event_id),
+                                   metadata=auditor_md).event
     assert got.occur_time == old.occur_time and got.sequence == 1
-    listed = audit.ListAuditEvents(pb.ListAuditEventsRequest(tenant_id=tenant), metadata=auditor_md(tenant)).events
+    listed = audit_stub.ListAuditEvents(pb.ListAuditEventsRequest(tenant_id=tenant), metadata=auditor_md).events
     assert [e.event_id for e in listed] == [recent.event_id, old.event_id]
-    assert audit.VerifyAuditLog(pb.VerifyAuditLogRequest(tenant_id=tenant), metadata=auditor_md(tenant)).valid
+    assert audit_stub.VerifyAuditLog(pb.VerifyAuditLogRequest(tenant_id=tenant), metadata=auditor_md).valid

@@ -1,62 +1,15 @@
-"""Catalog test fixtures: one in-process catalog server per session, stubs and builders."""
+"""Catalog test builders: the `catalog` fixture (an author of the test's tenant over catalog_stub)
+and request builders. Server, stub and SQL fixtures are the shared ones (tests/support/fixtures.py)."""
 
 from __future__ import annotations
 
 import uuid
 
-import grpc
-import psycopg
 import pytest
 from google.protobuf.duration_pb2 import Duration
 
 from learning.catalog.v1 import catalog_resources_pb2 as res
 from learning.catalog.v1 import catalog_service_pb2 as svc
-from learning.catalog.v1 import catalog_service_pb2_grpc
-from services.catalog.main import DEFINITION, Settings, build
-from shared.db import libpq_url
-from tests.support.servers import ServerThread
-
-MIGRATIONS = DEFINITION.migrations
-APPEND_ONLY = DEFINITION.append_only_tables
-
-
-@pytest.fixture(scope="session")
-def catalog_db(provision_service):
-    return provision_service("catalog", MIGRATIONS, APPEND_ONLY)
-
-
-@pytest.fixture(scope="session")
-def catalog_settings(catalog_db, tokens) -> Settings:
-    return Settings(database_url=catalog_db.runtime_url, migration_database_url=catalog_db.owner_url,
-                    listen_address="127.0.0.1:0", migrate_on_start=False,
-                    # No audit server in these tests: events stay queued (delivery: tests/relay, tests/integration).
-                    outbox_relay_enabled=False, **tokens.settings_env())
-
-
-@pytest.fixture(scope="session")
-def catalog_server(catalog_settings):
-    with ServerThread(lambda: build(catalog_settings)) as host:
-        yield host
-
-
-@pytest.fixture(scope="session")
-def channel(catalog_server):
-    with grpc.insecure_channel(catalog_server.address) as channel:
-        yield channel
-
-
-@pytest.fixture(scope="session")
-def stub(channel) -> catalog_service_pb2_grpc.CatalogServiceStub:
-    return catalog_service_pb2_grpc.CatalogServiceStub(channel)
-
-
-@pytest.fixture
-def sql(catalog_db):
-    """Run a query directly against the catalog database (as the owner) and fetch all rows."""
-    def run(query: str, *params):
-        with psycopg.connect(libpq_url(catalog_db.owner_url)) as conn:
-            return conn.execute(query, params).fetchall()
-    return run
 
 
 class Catalog:
@@ -161,5 +114,5 @@ def exercise_request(tenant, module_id, title="Exercise", **kw) -> svc.CreatePra
 
 
 @pytest.fixture
-def catalog(stub, tokens, tenant) -> Catalog:
-    return Catalog(stub, tokens, tenant)
+def catalog(catalog_stub, tokens, tenant) -> Catalog:
+    return Catalog(catalog_stub, tokens, tenant)

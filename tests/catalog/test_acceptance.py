@@ -76,9 +76,10 @@ def test_course_published_revised_and_published_again_keeps_both_versions(catalo
     assert copied.interactive == scenario.interactive and copied.version == 2 and scenario.version == 1
 
 
-def test_publication_writes_one_audit_event_in_the_outbox(catalog, sql):
+def test_publication_writes_one_audit_event_in_the_outbox(catalog, catalog_owner_sql):
     course = catalog.published_course("Audited course")
-    rows = sql("SELECT message_type, message FROM outbox WHERE tenant_id = %s", catalog.tenant)
+    rows = catalog_owner_sql.execute("SELECT message_type, message FROM outbox WHERE tenant_id = %s",
+                                     (catalog.tenant,)).fetchall()
     assert len(rows) == 1
     from learning.audit.v1 import audit_service_pb2
 

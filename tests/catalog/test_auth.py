@@ -63,22 +63,23 @@ def bad_credentials(tokens, tenant):
 
 @pytest.mark.parametrize("case", ["no token", "garbage", "not bearer", "expired", "alg none",
                                   "hmac with public key", "wrong audience", "wrong issuer", "foreign signing key"])
-def test_bad_credentials_are_unauthenticated(stub, tokens, tenant, sql, case):
+def test_bad_credentials_are_unauthenticated(catalog_stub, tokens, tenant, catalog_owner_sql, case):
     metadata = bad_credentials(tokens, tenant)[case]
     with pytest.raises(grpc.RpcError) as caught:
-        stub.CreateCourse(svc.CreateCourseRequest(tenant_id=tenant, title="x"), metadata=metadata)
+        catalog_stub.CreateCourse(svc.CreateCourseRequest(tenant_id=tenant, title="x"), metadata=metadata)
     assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED
     assert error_reason(caught.value) == "ERROR_REASON_UNAUTHENTICATED"
-    assert sql("SELECT count(*) FROM learning_courses WHERE tenant_id = %s", tenant) == [(0,)]
+    assert catalog_owner_sql.execute(
+        "SELECT count(*) FROM learning_courses WHERE tenant_id = %s", (tenant,)).fetchall() == [(0,)]
 
 
-def test_unauthenticated_comes_before_validation(stub):
+def test_unauthenticated_comes_before_validation(catalog_stub):
     with pytest.raises(grpc.RpcError) as caught:
-        stub.GetCourse(svc.GetCourseRequest(tenant_id="", course_id="not-a-uuid"))
+        catalog_stub.GetCourse(svc.GetCourseRequest(tenant_id="", course_id="not-a-uuid"))
     assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED
 
 
-def test_learner_cannot_author_but_can_read(catalog, tokens, sql):
+def test_learner_cannot_author_but_can_read(catalog, tokens, catalog_owner_sql):
     course = catalog.published_course()
     learner = tokens.metadata(catalog.tenant, ["learner"])
     attempts = [
@@ -99,7 +100,8 @@ def test_learner_cannot_author_but_can_read(catalog, tokens, sql):
             call(request, metadata=learner)
         assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED, call
         assert error_reason(caught.value) == "ERROR_REASON_PERMISSION_DENIED"
-    assert sql("SELECT count(*) FROM learning_courses WHERE tenant_id = %s", catalog.tenant) == [(1,)]
+    assert catalog_owner_sql.execute(
+        "SELECT count(*) FROM learning_courses WHERE tenant_id = %s", (catalog.tenant,)).fetchall() == [(1,)]
     assert catalog.stub.GetCourse(svc.GetCourseRequest(tenant_id=catalog.tenant, course_id=course.course_id),
                                   metadata=learner).course.course_id == course.course_id
     listed = catalog.stub.ListCourses(svc.ListCoursesRequest(tenant_id=catalog.tenant), metadata=learner)
@@ -134,40 +136,45 @@ def test_answer_keys_are_hidden_from_learners(catalog, tokens):
     assert b"Mentions personal gain" not in learner_view.SerializeToString()
 
 
-def test_other_tenant_gets_permission_denied_or_not_found(catalog, stub, tokens, sql):
+def test_other_tenant_gets_permission_denied_or_not_found(catalog, catalog_stub, tokens, catalog_owner_sql):
     course = catalog.published_course()
     module_id = catalog.version(course.course_id).modules[0].module_id
     other_tenant = f"t-{uuid.uuid4().hex[:12]}"
     intruder = tokens.metadata(other_tenant, ["author", "admin"])
     # Naming the victim's tenant: refused before any lookup.
     with pytest.raises(grpc.RpcError) as caught:
-        stub.GetCourse(svc.GetCourseRequest(tenant_id=catalog.tenant, course_id=course.course_id), metadata=intruder)
+        catalog_stub.GetCourse(svc.GetCourseRequest(tenant_id=catalog.tenant, course_id=course.course_id),
+                               metadata=intruder)
     assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
     with pytest.raises(grpc.RpcError) as missing:
-        stub.GetCourse(svc.GetCourseRequest(tenant_id=catalog.tenant, course_id=str(uuid.uuid4())), metadata=intruder)
+        catalog_stub.GetCourse(svc.GetCourseRequest(tenant_id=catalog.tenant, course_id=str(uuid.uuid4())),
+                               metadata=intruder)
     assert missing.value.code() == grpc.StatusCode.PERMISSION_DENIED
     assert missing.value.details() == caught.value.details()  # existence is not revealed
     # Using the victim's ids inside its own tenant: simply not found.
     own = other_tenant
     calls = [
-        (stub.GetCourse, svc.GetCourseRequest(tenant_id=own, course_id=course.course_id)),
-        (stub.GetCourseVersion, svc.GetCourseVersionRequest(tenant_id=own, course_id=course.course_id, version=1)),
-        (stub.ListCourseVersions, svc.ListCourseVersionsRequest(tenant_id=own, course_id=course.course_id)),
-        (stub.UpdateCourse, svc.UpdateCourseRequest(tenant_id=own, course={"course_id": course.course_id, "title": "x"},
-                                                    update_mask={"paths": ["title"]})),
-        (stub.PublishCourse, svc.PublishCourseRequest(tenant_id=own, course_id=course.course_id)),
-        (stub.ArchiveCourse, svc.ArchiveCourseRequest(tenant_id=own, course_id=course.course_id)),
-        (stub.CreateModule, svc.CreateModuleRequest(tenant_id=own, course_id=course.course_id, title="x")),
-        (stub.CreateQuiz, quiz_request(own, module_id)),
+        (catalog_stub.GetCourse, svc.GetCourseRequest(tenant_id=own, course_id=course.course_id)),
+        (catalog_stub.GetCourseVersion,
+         svc.GetCourseVersionRequest(tenant_id=own, course_id=course.course_id, version=1)),
+        (catalog_stub.ListCourseVersions, svc.ListCourseVersionsRequest(tenant_id=own, course_id=course.course_id)),
+        (catalog_stub.UpdateCourse, svc.UpdateCourseRequest(tenant_id=own,
+                                                            course={"course_id": course.course_id, "title": "x"},
+                                                            update_mask={"paths": ["title"]})),
+        (catalog_stub.PublishCourse, svc.PublishCourseRequest(tenant_id=own, course_id=course.course_id)),
+        (catalog_stub.ArchiveCourse, svc.ArchiveCourseRequest(tenant_id=own, course_id=course.course_id)),
+        (catalog_stub.CreateModule, svc.CreateModuleRequest(tenant_id=own, course_id=course.course_id, title="x")),
+        (catalog_stub.CreateQuiz, quiz_request(own, module_id)),
     ]
     for call, request in calls:
         with pytest.raises(grpc.RpcError) as caught:
             call(request, metadata=tokens.metadata(own, ["author"]))
         assert caught.value.code() == grpc.StatusCode.NOT_FOUND, call
-    assert sql("SELECT count(*) FROM learning_courses WHERE tenant_id = %s", own) == [(0,)]
+    assert catalog_owner_sql.execute(
+        "SELECT count(*) FROM learning_courses WHERE tenant_id = %s", (own,)).fetchall() == [(0,)]
     assert catalog.get(course.course_id).etag == course.etag
     # The other tenant's lists never include the victim's rows.
-    listed = stub.ListCourses(svc.ListCoursesRequest(tenant_id=own), metadata=tokens.metadata(own, ["learner"]))
+    listed = catalog_stub.ListCourses(svc.ListCoursesRequest(tenant_id=own), metadata=tokens.metadata(own, ["learner"]))
     assert list(listed.courses) == []
 
 

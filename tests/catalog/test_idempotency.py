@@ -13,12 +13,13 @@ from tests.catalog.conftest import exercise_request, quiz_request
 from tests.support.rpc import error_reason
 
 
-def test_retry_returns_the_first_result(catalog, sql):
+def test_retry_returns_the_first_result(catalog, catalog_owner_sql):
     request = svc.CreateCourseRequest(tenant_id=catalog.tenant, request_id=str(uuid.uuid4()), title="Once")
     first = catalog.stub.CreateCourse(request, metadata=catalog.md)
     second = catalog.stub.CreateCourse(request, metadata=catalog.md)
     assert second == first
-    assert sql("SELECT count(*) FROM learning_courses WHERE tenant_id = %s", catalog.tenant) == [(1,)]
+    assert catalog_owner_sql.execute(
+        "SELECT count(*) FROM learning_courses WHERE tenant_id = %s", (catalog.tenant,)).fetchall() == [(1,)]
 
 
 def test_retry_reports_the_current_state(catalog):
@@ -29,16 +30,18 @@ def test_retry_reports_the_current_state(catalog):
     assert retried.course_id == first.course_id and retried.title == "Changed since"
 
 
-def test_concurrent_duplicates_create_one_row(catalog, sql):
+def test_concurrent_duplicates_create_one_row(catalog, catalog_owner_sql):
     request = svc.CreateCourseRequest(tenant_id=catalog.tenant, request_id=str(uuid.uuid4()), title="Race")
     with ThreadPoolExecutor(10) as pool:
         responses = list(pool.map(lambda _: catalog.stub.CreateCourse(request, metadata=catalog.md), range(10)))
     assert len({r.course.course_id for r in responses}) == 1
-    assert sql("SELECT count(*) FROM learning_courses WHERE tenant_id = %s", catalog.tenant) == [(1,)]
-    assert sql("SELECT count(*) FROM learning_course_versions WHERE tenant_id = %s", catalog.tenant) == [(1,)]
+    assert catalog_owner_sql.execute(
+        "SELECT count(*) FROM learning_courses WHERE tenant_id = %s", (catalog.tenant,)).fetchall() == [(1,)]
+    assert catalog_owner_sql.execute(
+        "SELECT count(*) FROM learning_course_versions WHERE tenant_id = %s", (catalog.tenant,)).fetchall() == [(1,)]
 
 
-def test_reuse_with_a_different_request_is_already_exists(catalog, sql):
+def test_reuse_with_a_different_request_is_already_exists(catalog, catalog_owner_sql):
     request_id = str(uuid.uuid4())
     catalog.stub.CreateCourse(svc.CreateCourseRequest(tenant_id=catalog.tenant, request_id=request_id, title="A"),
                               metadata=catalog.md)
@@ -51,21 +54,23 @@ def test_reuse_with_a_different_request_is_already_exists(catalog, sql):
             call(request, metadata=catalog.md)
         assert caught.value.code() == grpc.StatusCode.ALREADY_EXISTS
         assert error_reason(caught.value) == "ERROR_REASON_ALREADY_EXISTS"
-    assert sql("SELECT count(*) FROM learning_courses WHERE tenant_id = %s", catalog.tenant) == [(1,)]
-    assert sql("SELECT count(*) FROM learning_paths WHERE tenant_id = %s", catalog.tenant) == [(0,)]
+    assert catalog_owner_sql.execute(
+        "SELECT count(*) FROM learning_courses WHERE tenant_id = %s", (catalog.tenant,)).fetchall() == [(1,)]
+    assert catalog_owner_sql.execute(
+        "SELECT count(*) FROM learning_paths WHERE tenant_id = %s", (catalog.tenant,)).fetchall() == [(0,)]
 
 
-def test_request_ids_are_scoped_per_tenant(catalog, stub, tokens):
+def test_request_ids_are_scoped_per_tenant(catalog, catalog_stub, tokens):
     request_id = str(uuid.uuid4())
     other = f"t-{uuid.uuid4().hex[:12]}"
     mine = catalog.stub.CreateCourse(svc.CreateCourseRequest(tenant_id=catalog.tenant, request_id=request_id,
                                                              title="A"), metadata=catalog.md)
-    theirs = stub.CreateCourse(svc.CreateCourseRequest(tenant_id=other, request_id=request_id, title="A"),
+    theirs = catalog_stub.CreateCourse(svc.CreateCourseRequest(tenant_id=other, request_id=request_id, title="A"),
                                metadata=tokens.metadata(other, ["author"]))
     assert mine.course.course_id != theirs.course.course_id
 
 
-def test_structure_creates_are_idempotent(catalog, sql):
+def test_structure_creates_are_idempotent(catalog, catalog_owner_sql):
     course = catalog.course()
     module_request = svc.CreateModuleRequest(tenant_id=catalog.tenant, request_id=str(uuid.uuid4()),
                                              course_id=course.course_id, title="M")
@@ -81,15 +86,15 @@ def test_structure_creates_are_idempotent(catalog, sql):
                                      video={"media_uri": "https://x/y.mp4", "duration": {"seconds": 3}})
     assert catalog.stub.CreateLesson(lesson, metadata=catalog.md) == catalog.stub.CreateLesson(lesson,
                                                                                                  metadata=catalog.md)
-    counts = sql("""SELECT (SELECT count(*) FROM learning_modules WHERE tenant_id = %(t)s),
+    counts = catalog_owner_sql.execute("""SELECT (SELECT count(*) FROM learning_modules WHERE tenant_id = %(t)s),
                            (SELECT count(*) FROM learning_quizzes WHERE tenant_id = %(t)s),
                            (SELECT count(*) FROM learning_practical_exercises WHERE tenant_id = %(t)s),
                            (SELECT count(*) FROM learning_lessons WHERE tenant_id = %(t)s)""".replace("%(t)s", "%s"),
-                 *[catalog.tenant] * 4)
+                 [catalog.tenant] * 4).fetchall()
     assert counts == [(1, 1, 1, 1)]
 
 
-def test_publish_retry_returns_first_result_and_emits_one_event(catalog, sql):
+def test_publish_retry_returns_first_result_and_emits_one_event(catalog, catalog_owner_sql):
     course = catalog.course()
     module = catalog.module(course.course_id)
     catalog.exercise(module.module_id)
@@ -103,7 +108,8 @@ def test_publish_retry_returns_first_result_and_emits_one_event(catalog, sql):
     with pytest.raises(grpc.RpcError) as caught:
         catalog.publish(course.course_id)
     assert caught.value.code() == grpc.StatusCode.FAILED_PRECONDITION
-    assert sql("SELECT count(*) FROM outbox WHERE tenant_id = %s", catalog.tenant) == [(1,)]
+    assert catalog_owner_sql.execute(
+        "SELECT count(*) FROM outbox WHERE tenant_id = %s", (catalog.tenant,)).fetchall() == [(1,)]
 
 
 def test_failed_call_does_not_burn_its_request_id(catalog):

@@ -19,8 +19,8 @@ STRUCTURE_TABLES = ("learning_courses", "learning_course_versions", "learning_mo
                     "learning_path_steps", "outbox", "idempotency_keys")
 
 
-def row_counts(sql, tenant):
-    return {table: sql(f"SELECT count(*) FROM {table} WHERE tenant_id = %s", tenant)[0][0]
+def row_counts(connection, tenant):
+    return {table: connection.execute(f"SELECT count(*) FROM {table} WHERE tenant_id = %s", (tenant,)).fetchone()[0]
             for table in STRUCTURE_TABLES}
 
 
@@ -32,12 +32,12 @@ def invalid(call, request, md) -> dict[str, str]:
     return field_violations(caught.value)
 
 
-def test_empty_title_is_invalid_and_writes_nothing(catalog, sql):
+def test_empty_title_is_invalid_and_writes_nothing(catalog, catalog_owner_sql):
     violations = invalid(catalog.stub.CreateCourse,
                          svc.CreateCourseRequest(tenant_id=catalog.tenant, title="   ", request_id=str(uuid.uuid4())),
                          catalog.md)
     assert set(violations) == {"title"}
-    assert all(count == 0 for count in row_counts(sql, catalog.tenant).values())
+    assert all(count == 0 for count in row_counts(catalog_owner_sql, catalog.tenant).values())
 
 
 def test_every_bad_field_is_reported_at_once(catalog):
@@ -49,15 +49,15 @@ def test_every_bad_field_is_reported_at_once(catalog):
     assert any(field.startswith("metadata[") for field in violations)
 
 
-def test_pass_threshold_out_of_range_is_invalid_and_writes_no_quiz(catalog, sql):
+def test_pass_threshold_out_of_range_is_invalid_and_writes_no_quiz(catalog, catalog_owner_sql):
     course = catalog.course()
     module = catalog.module(course.course_id)
-    before, etag = row_counts(sql, catalog.tenant), catalog.get(course.course_id).etag
+    before, etag = row_counts(catalog_owner_sql, catalog.tenant), catalog.get(course.course_id).etag
     for threshold in (1.5, 0.0, -0.1, float("nan"), float("inf")):
         violations = invalid(catalog.stub.CreateQuiz, quiz_request(catalog.tenant, module.module_id,
                                                                    pass_threshold=threshold), catalog.md)
         assert set(violations) == {"pass_threshold"}, threshold
-    assert row_counts(sql, catalog.tenant) == before
+    assert row_counts(catalog_owner_sql, catalog.tenant) == before
     assert catalog.get(course.course_id).etag == etag
 
 
@@ -78,7 +78,7 @@ def test_quiz_question_violations_name_the_exact_field(catalog):
             "questions[2].kind"} <= set(violations)
 
 
-def test_lesson_content_violations(catalog, sql):
+def test_lesson_content_violations(catalog, catalog_owner_sql):
     course = catalog.course()
     module = catalog.module(course.course_id)
     base = dict(tenant_id=catalog.tenant, module_id=module.module_id, title="L")
@@ -102,7 +102,8 @@ def test_lesson_content_violations(catalog, sql):
     violations = invalid(catalog.stub.CreateLesson, svc.CreateLessonRequest(**base, interactive=scenario), catalog.md)
     assert {"interactive.entry_step_id", "interactive.steps[0].choices[0].next_step_id",
             "interactive.steps[1].step_id", "interactive.steps"} <= set(violations)
-    assert sql("SELECT count(*) FROM learning_lessons WHERE tenant_id = %s", catalog.tenant) == [(0,)]
+    assert catalog_owner_sql.execute(
+        "SELECT count(*) FROM learning_lessons WHERE tenant_id = %s", (catalog.tenant,)).fetchall() == [(0,)]
 
 
 def test_exercise_and_path_violations(catalog):
@@ -150,7 +151,7 @@ def test_ids_must_be_canonical_uuids(catalog):
         tenant_id=catalog.tenant, course_id=str(uuid.uuid4()), version=-1), catalog.md)
 
 
-def test_unknown_ids_are_not_found_with_resource_info(catalog, sql):
+def test_unknown_ids_are_not_found_with_resource_info(catalog, catalog_owner_sql):
     unknown = str(uuid.uuid4())
     calls = [
         (catalog.stub.GetCourse, svc.GetCourseRequest(tenant_id=catalog.tenant, course_id=unknown)),
@@ -175,13 +176,13 @@ def test_unknown_ids_are_not_found_with_resource_info(catalog, sql):
         assert error_reason(caught.value) == "ERROR_REASON_NOT_FOUND"
         assert any(isinstance(d, error_details_pb2.ResourceInfo) and unknown in d.resource_name
                    for d in status_details(caught.value))
-    assert all(count == 0 for count in row_counts(sql, catalog.tenant).values())
+    assert all(count == 0 for count in row_counts(catalog_owner_sql, catalog.tenant).values())
 
 
-def test_failed_authoring_leaves_no_rows_behind(catalog, sql):
+def test_failed_authoring_leaves_no_rows_behind(catalog, catalog_owner_sql):
     course = catalog.published_course()
     module_id = catalog.version(course.course_id).modules[0].module_id
-    before = row_counts(sql, catalog.tenant)
+    before = row_counts(catalog_owner_sql, catalog.tenant)
     for call, request in [
         (catalog.stub.CreateQuiz, quiz_request(catalog.tenant, module_id, request_id=str(uuid.uuid4()))),
         (catalog.stub.CreateLesson, svc.CreateLessonRequest(tenant_id=catalog.tenant, module_id=module_id, title="l",
@@ -191,13 +192,13 @@ def test_failed_authoring_leaves_no_rows_behind(catalog, sql):
         with pytest.raises(grpc.RpcError) as caught:
             call(request, metadata=catalog.md)
         assert caught.value.code() == grpc.StatusCode.FAILED_PRECONDITION
-    assert row_counts(sql, catalog.tenant) == before  # not even the idempotency keys stay
+    assert row_counts(catalog_owner_sql, catalog.tenant) == before  # not even the idempotency keys stay
 
 
 @pytest.mark.parametrize("payload", [b"\xff\xff\xff", b"\x1a\x01\xff", b"\x0a\x05abc"])
-def test_unparsable_request_bytes_are_invalid_argument(channel, catalog, payload):
+def test_unparsable_request_bytes_are_invalid_argument(catalog_channel, catalog, payload):
     """Corrupt wire format or bad UTF-8 from a foreign client is bad input, not UNKNOWN/INTERNAL."""
-    raw = channel.unary_unary("/learning.catalog.v1.CatalogService/CreateCourse")
+    raw = catalog_channel.unary_unary("/learning.catalog.v1.CatalogService/CreateCourse")
     with pytest.raises(grpc.RpcError) as caught:
         raw(payload, metadata=catalog.md)
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT

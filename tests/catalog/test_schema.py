@@ -7,24 +7,27 @@ TABLES = {"learning_courses", "learning_course_versions", "learning_modules", "l
           "learning_practical_exercises", "learning_paths", "learning_path_steps", "outbox", "idempotency_keys"}
 
 
-def test_every_table_is_tenant_scoped_with_tenant_first_keys(sql):
-    tables = {name for (name,) in sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+def test_every_table_is_tenant_scoped_with_tenant_first_keys(catalog_owner_sql):
+    tables = {name for (name,) in catalog_owner_sql.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()}
     assert TABLES <= tables
     for table in TABLES:
-        assert sql("""SELECT is_nullable, data_type FROM information_schema.columns
-                      WHERE table_name = %s AND column_name = 'tenant_id'""", table) == [("NO", "text")], table
-    keys = sql("""
+        assert catalog_owner_sql.execute("""SELECT is_nullable, data_type FROM information_schema.columns
+                      WHERE table_name = %s AND column_name = 'tenant_id'""", (table,)).fetchall() \
+            == [("NO", "text")], table
+    keys = catalog_owner_sql.execute("""
         SELECT c.conrelid::regclass::text, c.conname, c.contype, a.attname
         FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
-        WHERE c.contype IN ('p', 'u', 'f') AND c.connamespace = 'public'::regnamespace""")
+        WHERE c.contype IN ('p', 'u', 'f') AND c.connamespace = 'public'::regnamespace""").fetchall()
     assert {table for table, *_ in keys} >= TABLES
     assert [(table, name) for table, name, _, first in keys
             if first != "tenant_id" and table != "alembic_version"] == []
 
 
-def test_seed_indexes_exist(sql):
+def test_seed_indexes_exist(catalog_owner_sql):
     indexes = {(table, definition.split(" USING btree ")[1])
-               for table, definition in sql("SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public'")}
+               for table, definition in catalog_owner_sql.execute(
+                   "SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public'").fetchall()}
     expected = {
         ("learning_courses", "(tenant_id, created_at, course_id)"),
         ("learning_courses", "(tenant_id, status, created_at, course_id)"),

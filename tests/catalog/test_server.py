@@ -19,14 +19,15 @@ SERVICE = "learning.catalog.v1.CatalogService"
 
 
 @pytest.mark.parametrize("service", ["", SERVICE])
-def test_health_is_serving_without_a_token(channel, service):
-    response = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service=service), timeout=5)
+def test_health_is_serving_without_a_token(catalog_channel, service):
+    response = health_pb2_grpc.HealthStub(catalog_channel).Check(health_pb2.HealthCheckRequest(service=service),
+                                                                 timeout=5)
     assert response.status == health_pb2.HealthCheckResponse.SERVING
 
 
-def test_health_of_an_unknown_service_is_not_found(channel):
+def test_health_of_an_unknown_service_is_not_found(catalog_channel):
     with pytest.raises(grpc.RpcError) as caught:
-        health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service="nope"), timeout=5)
+        health_pb2_grpc.HealthStub(catalog_channel).Check(health_pb2.HealthCheckRequest(service="nope"), timeout=5)
     assert caught.value.code() == grpc.StatusCode.NOT_FOUND
 
 
@@ -111,11 +112,11 @@ def test_deadline_bounds_waiting_for_a_locked_row(catalog, catalog_db, admin_url
     assert results == ["locked"] * 20
 
 
-def test_reflection_v1_protocol_is_served_too(channel):
+def test_reflection_v1_protocol_is_served_too(catalog_channel):
     """grpcurl and Postman ask grpc.reflection.v1 first; it answers with the same data as v1alpha."""
     from grpc_reflection.v1alpha import reflection_pb2
 
-    info = channel.stream_stream("/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
+    info = catalog_channel.stream_stream("/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
                                  request_serializer=reflection_pb2.ServerReflectionRequest.SerializeToString,
                                  response_deserializer=reflection_pb2.ServerReflectionResponse.FromString)
     responses = list(info(iter([reflection_pb2.ServerReflectionRequest(list_services="")]), timeout=5))

@@ -65,15 +65,17 @@ def test_update_of_published_course_opens_a_new_draft_and_keeps_the_published_on
     assert all(not v.modules for v in versions.course_versions)
 
 
-def test_publishing_an_empty_course_is_course_empty(catalog, sql):
+def test_publishing_an_empty_course_is_course_empty(catalog, catalog_owner_sql):
     course = catalog.course()
     error = expect(grpc.StatusCode.FAILED_PRECONDITION, catalog.publish, course.course_id)
     assert precondition(error) == [("COURSE_EMPTY", f"courses/{course.course_id}/versions/1")]
     catalog.module(course.course_id)  # a module without content is still empty
     error = expect(grpc.StatusCode.FAILED_PRECONDITION, catalog.publish, course.course_id)
     assert precondition(error)[0][0] == "COURSE_EMPTY"
-    assert sql("SELECT state FROM learning_course_versions WHERE tenant_id = %s", catalog.tenant) == [("draft",)]
-    assert sql("SELECT count(*) FROM outbox WHERE tenant_id = %s", catalog.tenant) == [(0,)]
+    assert catalog_owner_sql.execute(
+        "SELECT state FROM learning_course_versions WHERE tenant_id = %s", (catalog.tenant,)).fetchall() == [("draft",)]
+    assert catalog_owner_sql.execute(
+        "SELECT count(*) FROM outbox WHERE tenant_id = %s", (catalog.tenant,)).fetchall() == [(0,)]
 
 
 def test_pass_quiz_lesson_needs_a_quiz_in_its_module(catalog):

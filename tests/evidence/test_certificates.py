@@ -56,7 +56,8 @@ def audit_events(owner_sql, tenant, certificate_id):
     return events
 
 
-def test_issue_is_signed_and_verifies_offline_with_the_published_key(evidence_stub, service_md, tenant, owner_sql):
+def test_issue_is_signed_and_verifies_offline_with_the_published_key(evidence_stub, service_md, tenant,
+                                                                     evidence_owner_sql):
     recipient, course = str(uuid.uuid4()), str(uuid.uuid4())
     response = issue(evidence_stub, service_md, tenant, recipient=recipient, course=(course, 3))
     cert = response.certificate
@@ -77,7 +78,7 @@ def test_issue_is_signed_and_verifies_offline_with_the_published_key(evidence_st
         "learningPath": None, "issueTime": payload["issueTime"], "expireTime": None, "signingKeyId": key.key_id}
     assert len(payload["issueTime"]) == 24 and payload["issueTime"].endswith("Z")
 
-    [event] = audit_events(owner_sql, tenant, cert.certificate_id)
+    [event] = audit_events(evidence_owner_sql, tenant, cert.certificate_id)
     assert event.action == "certificate.issued" and event.subject_type == "certificate"
     assert event.source_service == "evidence" and event.actor_id == "assessment"
     assert event.payload["recipient_id"] == recipient and event.payload["course_id"] == course
@@ -101,20 +102,39 @@ def test_issue_is_idempotent_per_recipient_and_version(evidence_stub, service_md
     assert info.metadata["certificate_id"] == first.certificate.certificate_id
 
 
-def test_concurrent_issues_make_one_certificate(evidence_stub, service_md, tenant, owner_sql):
+def test_created_is_true_for_the_creating_call_and_its_retries_only(evidence_stub, service_md, tenant):
+    """The contract's one rule for `created` (IssueCertificate)."""
+    recipient, course, request_id = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    first = issue(evidence_stub, service_md, tenant, recipient=recipient, course=(course, 1), request_id=request_id)
+    assert first.created
+    # a retry of that call (same request_id) returns the first result, created included,
+    # whichever case its ids are spelled in
+    for spelling in (str.lower, str.upper):
+        retry = issue(evidence_stub, service_md, tenant, recipient=spelling(recipient), course=(spelling(course), 1),
+                      request_id=spelling(request_id))
+        assert retry == first and retry.created
+    # any other issue for the same recipient and version returns that certificate with created = false
+    other = issue(evidence_stub, service_md, tenant, recipient=recipient.upper(), course=(course, 1))
+    assert not other.created and other.certificate == first.certificate
+    assert other.certificate.recipient_id == recipient and other.certificate.course.course_id == course
+
+
+def test_concurrent_issues_make_one_certificate(evidence_stub, service_md, tenant, evidence_owner_sql):
     recipient, path = str(uuid.uuid4()), (str(uuid.uuid4()), 1)
     with ThreadPoolExecutor(max_workers=8) as pool:
         responses = list(pool.map(lambda _: issue(evidence_stub, service_md, tenant, recipient=recipient, path=path),
                                   range(8)))
     assert sum(r.created for r in responses) == 1
     assert len({r.certificate.certificate_id for r in responses}) == 1
-    assert owner_sql.execute("SELECT count(*) FROM certificates WHERE tenant_id = %s", (tenant,)).fetchone()[0] == 1
-    assert owner_sql.execute("SELECT count(*) FROM outbox WHERE tenant_id = %s", (tenant,)).fetchone()[0] == 1
+    assert evidence_owner_sql.execute("SELECT count(*) FROM certificates WHERE tenant_id = %s",
+                                      (tenant,)).fetchone()[0] == 1
+    assert evidence_owner_sql.execute("SELECT count(*) FROM outbox WHERE tenant_id = %s", (tenant,)).fetchone()[0] == 1
 
 
-def test_revocation_is_an_appended_event_with_audit(evidence_stub, service_md, admin_md, tenant, owner_sql):
+def test_revocation_is_an_appended_event_with_audit(evidence_stub, service_md, admin_md, tenant, evidence_owner_sql):
     cert = issue(evidence_stub, service_md, tenant).certificate
-    before = owner_sql.execute("SELECT canonical_payload, signature FROM certificates WHERE certificate_id = %s",
+    before = evidence_owner_sql.execute("SELECT canonical_payload, signature FROM certificates "
+                                        "WHERE certificate_id = %s",
                                (cert.certificate_id,)).fetchone()
     request_id = str(uuid.uuid4())
     revoke = spb.RevokeCertificateRequest(tenant_id=tenant, certificate_id=cert.certificate_id,
@@ -133,8 +153,8 @@ def test_revocation_is_an_appended_event_with_audit(evidence_stub, service_md, a
     assert failure.violations[0].type == "STATUS"
     assert failure.violations[0].subject == f"certificates/{cert.certificate_id}"
     # the row never changed; the history is kept
-    after = owner_sql.execute("SELECT canonical_payload, signature FROM certificates WHERE certificate_id = %s",
-                              (cert.certificate_id,)).fetchone()
+    after = evidence_owner_sql.execute("SELECT canonical_payload, signature FROM certificates "
+                                       "WHERE certificate_id = %s", (cert.certificate_id,)).fetchone()
     assert after == before
     got = evidence_stub.GetCertificate(spb.GetCertificateRequest(tenant_id=tenant, certificate_id=cert.certificate_id),
                                        metadata=admin_md).certificate
@@ -142,13 +162,14 @@ def test_revocation_is_an_appended_event_with_audit(evidence_stub, service_md, a
     verdict = evidence_stub.VerifyCertificate(spb.VerifyCertificateRequest(
         tenant_id=tenant, certificate_id=cert.certificate_id), metadata=admin_md)
     assert not verdict.valid and verdict.reason == "revoked" and verdict.status == pb.CERTIFICATE_STATUS_REVOKED
-    actions = [e.action for e in audit_events(owner_sql, tenant, cert.certificate_id)]
+    actions = [e.action for e in audit_events(evidence_owner_sql, tenant, cert.certificate_id)]
     assert actions == ["certificate.issued", "certificate.revoked"]
-    revoked_event = audit_events(owner_sql, tenant, cert.certificate_id)[1]
+    revoked_event = audit_events(evidence_owner_sql, tenant, cert.certificate_id)[1]
     assert revoked_event.actor_id == "admin-1" and revoked_event.payload["reason"] == "issued in error"
 
 
-def test_expiry_is_derived_then_appended_once_with_audit(evidence_stub, service_md, admin_md, tenant, owner_sql):
+def test_expiry_is_derived_then_appended_once_with_audit(evidence_stub, service_md, admin_md, tenant,
+                                                         evidence_owner_sql):
     now = datetime.now(UTC)
     expiring = issue(evidence_stub, service_md, tenant, issue_time=now - timedelta(days=30),
                      expire_time=now - timedelta(minutes=1)).certificate
@@ -165,10 +186,10 @@ def test_expiry_is_derived_then_appended_once_with_audit(evidence_stub, service_
         tenant_id=tenant, certificate_id=expiring.certificate_id), metadata=admin_md).certificate
     assert [e.status for e in got.history] == [pb.CERTIFICATE_STATUS_ACTIVE, pb.CERTIFICATE_STATUS_EXPIRED]
     assert got.history[1].actor_id == "system" and got.history[1].event_time == got.expire_time
-    events = audit_events(owner_sql, tenant, expiring.certificate_id)
+    events = audit_events(evidence_owner_sql, tenant, expiring.certificate_id)
     assert [e.action for e in events] == ["certificate.issued", "certificate.expired"]
     assert events[1].occur_time == got.expire_time and events[1].actor_id == "system"
-    assert audit_events(owner_sql, tenant, lasting.certificate_id)[-1].action == "certificate.issued"
+    assert audit_events(evidence_owner_sql, tenant, lasting.certificate_id)[-1].action == "certificate.issued"
 
     # an expired certificate may still be revoked; revoked wins, history keeps all three
     revoked = evidence_stub.RevokeCertificate(spb.RevokeCertificateRequest(
@@ -180,14 +201,14 @@ def test_expiry_is_derived_then_appended_once_with_audit(evidence_stub, service_
     assert [c.certificate_id for c in active] == [lasting.certificate_id]
 
 
-def test_get_marks_expiry_lazily(evidence_stub, service_md, admin_md, tenant, owner_sql):
+def test_get_marks_expiry_lazily(evidence_stub, service_md, admin_md, tenant, evidence_owner_sql):
     now = datetime.now(UTC)
     cert = issue(evidence_stub, service_md, tenant, issue_time=now - timedelta(days=2),
                  expire_time=now - timedelta(days=1)).certificate
     got = evidence_stub.GetCertificate(spb.GetCertificateRequest(tenant_id=tenant, certificate_id=cert.certificate_id),
                                        metadata=admin_md).certificate
     assert got.status == pb.CERTIFICATE_STATUS_EXPIRED and got.history[-1].status == pb.CERTIFICATE_STATUS_EXPIRED
-    assert [e.action for e in audit_events(owner_sql, tenant, cert.certificate_id)][-1] == "certificate.expired"
+    assert [e.action for e in audit_events(evidence_owner_sql, tenant, cert.certificate_id)][-1] == "certificate.expired"
     assert evidence_stub.ExpireDueCertificates(spb.ExpireDueCertificatesRequest(tenant_id=tenant),
                                                metadata=service_md).expired_count == 0
 

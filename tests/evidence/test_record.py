@@ -23,15 +23,17 @@ def record(stub, md, req):
     return stub.RecordTrainingEvidence(req, metadata=md)
 
 
-def test_ten_concurrent_calls_for_one_session_store_one_record(evidence_stub, service_md, tenant, owner_sql):
+def test_ten_concurrent_calls_for_one_session_store_one_record(evidence_stub, service_md, tenant, evidence_owner_sql):
     req = builders.request(tenant, modules=5, questions=10)
     with ThreadPoolExecutor(max_workers=10) as pool:
         responses = list(pool.map(lambda _: record(evidence_stub, service_md, req), range(10)))
     assert sum(r.created for r in responses) == 1
     assert len({r.training_evidence.SerializeToString(deterministic=True) for r in responses}) == 1
-    count = owner_sql.execute("SELECT count(*) FROM training_evidence WHERE tenant_id = %s", (tenant,)).fetchone()[0]
+    count = evidence_owner_sql.execute("SELECT count(*) FROM training_evidence WHERE tenant_id = %s",
+                                       (tenant,)).fetchone()[0]
     assert count == 1
-    head = owner_sql.execute("SELECT last_sequence FROM evidence_chain_heads WHERE tenant_id = %s", (tenant,)).fetchone()
+    head = evidence_owner_sql.execute("SELECT last_sequence FROM evidence_chain_heads WHERE tenant_id = %s",
+                                      (tenant,)).fetchone()
     assert head == (1,)
 
 
@@ -123,11 +125,12 @@ def test_canonical_form_matches_the_contract(evidence_stub, service_md, auditor_
     assert rfc8785.dumps(json.loads(text)) == exported.canonical_json
 
 
-def test_every_stored_content_hash_recomputes_independently(evidence_stub, service_md, auditor_md, tenant, owner_sql):
+def test_every_stored_content_hash_recomputes_independently(evidence_stub, service_md, auditor_md, tenant,
+                                                            evidence_owner_sql):
     ids = [record(evidence_stub, service_md, builders.request(tenant, modules=m, questions=2, status=s))
            .training_evidence.evidence_id
            for m, s in ((0, pb.SESSION_STATUS_PASSED), (2, pb.SESSION_STATUS_EXHAUSTED), (1, pb.SESSION_STATUS_ABANDONED))]
-    stored = {str(r[0]): (bytes(r[1]), r[2], r[3], r[4]) for r in owner_sql.execute(
+    stored = {str(r[0]): (bytes(r[1]), r[2], r[3], r[4]) for r in evidence_owner_sql.execute(
         "SELECT evidence_id, canonical_json, content_hash, previous_hash, chain_hash FROM training_evidence "
         "WHERE tenant_id = %s ORDER BY chain_sequence", (tenant,))}
     assert list(stored) == ids

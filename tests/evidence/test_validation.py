@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import uuid
 
@@ -82,7 +84,6 @@ MUTATIONS = [
     (lambda r: setattr(r.evidence.session, "session_id", str(uuid.uuid4())), "evidence.session.session_id"),
     (lambda r: setattr(r.evidence.session, "tenant_id", "other"), "evidence.session.tenant_id"),
     (lambda r: setattr(r, "session_id", "not-a-uuid"), "session_id"),
-    (lambda r: setattr(r, "employee_id", r.employee_id.upper()), "employee_id"),  # one spelling only
     (lambda r: setattr(r, "employee_id", "urn:uuid:" + r.employee_id), "employee_id"),
     (lambda r: setattr(r, "schema_version", 2), "schema_version"),
     (lambda r: r.evidence.ClearField("policy_attestation"), "evidence.policy_attestation"),
@@ -107,12 +108,12 @@ def _assert_rejected(stub, md, req, field):
 
 
 @pytest.mark.parametrize("index", range(len(MUTATIONS)))
-def test_each_rule_is_named_by_its_proto_path(evidence_stub, service_md, tenant, owner_sql, index):
+def test_each_rule_is_named_by_its_proto_path(evidence_stub, service_md, tenant, evidence_owner_sql, index):
     mutate, field = MUTATIONS[index]
     req = builders.request(tenant)
     mutate(req)
     _assert_rejected(evidence_stub, service_md, req, field)
-    assert _stored_rows(owner_sql, tenant) == 0
+    assert _stored_rows(evidence_owner_sql, tenant) == 0
 
 
 def test_all_violations_are_reported_at_once(evidence_stub, service_md, tenant):
@@ -125,6 +126,33 @@ def test_all_violations_are_reported_at_once(evidence_stub, service_md, tenant):
     assert {field for _, field in chosen} <= set(field_violations(caught.value))
 
 
+def test_upper_case_ids_are_accepted_and_stored_in_lower_case(evidence_stub, service_md, auditor_md, tenant,
+                                                                evidence_owner_sql):
+    """The one UUID rule: any case in; lower case in the columns, the answer and the hashed bytes."""
+    employee, session = str(uuid.uuid4()), str(uuid.uuid4())
+    req = builders.request(tenant, session_id=session.upper(), employee_id=employee.upper())
+    assert req.evidence.session.employee_id == employee.upper()  # the body carries the same spelling
+    req.session_id = session  # the request and its body may differ in case only
+    stored = evidence_stub.RecordTrainingEvidence(req, metadata=service_md)
+    assert stored.created
+    record = stored.training_evidence
+    assert (record.session_id, record.employee_id) == (session, employee)
+    assert (record.evidence.session.session_id, record.evidence.session.employee_id) == (session, employee)
+    exported = evidence_stub.ExportTrainingEvidence(
+        spb.ExportTrainingEvidenceRequest(tenant_id=tenant, evidence_id=record.evidence_id), metadata=auditor_md)
+    document = json.loads(exported.canonical_json)
+    assert (document["session"]["sessionId"], document["session"]["employeeId"]) == (session, employee)
+    assert employee.upper().encode() not in exported.canonical_json
+    assert hashlib.sha256(exported.canonical_json).hexdigest() == record.content_hash
+    row = evidence_owner_sql.execute("SELECT employee_id::text, canonical_json FROM training_evidence "
+                                     "WHERE tenant_id = %s", (tenant,)).fetchone()
+    assert row[0] == employee and bytes(row[1]) == exported.canonical_json
+    # the same evidence spelled in lower case is the same record
+    lower = builders.request(tenant, session_id=session, employee_id=employee)
+    again = evidence_stub.RecordTrainingEvidence(lower, metadata=service_md)
+    assert not again.created and again.training_evidence == record
+
+
 def test_abandoned_sessions_may_leave_outcome_null(evidence_stub, service_md, tenant):
     req = builders.request(tenant, status=pb.SESSION_STATUS_ABANDONED)
     assert evidence_stub.RecordTrainingEvidence(req, metadata=service_md).created
@@ -132,7 +160,8 @@ def test_abandoned_sessions_may_leave_outcome_null(evidence_stub, service_md, te
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_generated_invalid_bodies_are_invalid_argument_and_leave_nothing(evidence_stub, tokens, owner_sql, data):
+def test_generated_invalid_bodies_are_invalid_argument_and_leave_nothing(evidence_stub, tokens, evidence_owner_sql,
+                                                                          data):
     tenant = f"t-{uuid.uuid4().hex[:12]}"
     md = tokens.metadata(tenant, ["service"], subject="assessment")
     req = builders.request(tenant, modules=2, questions=3)
@@ -153,4 +182,4 @@ def test_generated_invalid_bodies_are_invalid_argument_and_leave_nothing(evidenc
         evidence_stub.RecordTrainingEvidence(req, metadata=md)
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT, caught.value.details()
     assert field_violations(caught.value)
-    assert _stored_rows(owner_sql, tenant) == 0
+    assert _stored_rows(evidence_owner_sql, tenant) == 0

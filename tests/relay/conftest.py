@@ -1,5 +1,5 @@
-"""Fixtures of the relay tests: the audit server (in-process), the emitter's outbox database,
-relays on their own event-loop threads, and polling helpers."""
+"""Fixtures of the relay tests: the emitter's outbox database, relays on their own event-loop threads,
+and polling helpers. The audit server (in-process) is the shared audit_server / audit_stub fixture."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import psycopg
 import pytest
 
 from shared.db import Database, libpq_url
-from shared.outbox_relay import OutboxRelay, audit_relay
-from tests.audit.conftest import audit, audit_db, audit_server, auditor_md, service_md  # noqa: F401 - shared fixtures
+from shared.outbox_relay import OutboxRelay, outbox_relay
+from shared.routes import AUDIT
 from tests.relay.emitter import EmitterSettings, outbox, publish
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -47,7 +47,7 @@ class RelayThread:
     def __init__(self, settings: EmitterSettings,
                  make: Callable[[EmitterSettings, Database], OutboxRelay] | None = None) -> None:
         self.settings = settings
-        self._make = make or (lambda s, db: audit_relay(s, db, outbox))
+        self._make = make or (lambda s, db: outbox_relay(s, db, outbox, [AUDIT]))
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_until_complete, args=(self._main(),), daemon=True)
         self._ready = threading.Event()

@@ -5,7 +5,7 @@
 It behaves like a service that publishes courses: each `publish <tenant> <n>` line on stdin
 commits n `course.published` audit events, one transaction each, through shared.outbox (exactly
 what a service's API does), and answers {"event": "published", "tenant": ..., "count": n}.
-Meanwhile the same process runs the real outbox relay (shared.outbox_relay.audit_relay) unless
+Meanwhile the same process runs the real outbox relay (shared.outbox_relay.outbox_relay) unless
 EMITTER_RELAY=false, so it can be SIGKILLed between commit and delivery and restarted. It prints
 {"event": "serving", "address": ""} once ready, and stops cleanly on SIGTERM.
 """
@@ -23,8 +23,9 @@ from sqlalchemy import MetaData
 
 from shared.db import Database
 from shared.logging import configure_logging
-from shared.outbox import enqueue_audit_event, outbox_table
-from shared.outbox_relay import audit_relay
+from shared.outbox import outbox_table
+from shared.outbox_relay import outbox_relay
+from shared.routes import AUDIT, enqueue_audit_event
 from shared.settings import ServiceSettings
 
 metadata = MetaData()
@@ -61,7 +62,7 @@ async def serve(settings: EmitterSettings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stopping.set)
-    relay = asyncio.create_task(audit_relay(settings, database, outbox)(stopping)) if settings.relay else None
+    relay = asyncio.create_task(outbox_relay(settings, database, outbox, [AUDIT])(stopping)) if settings.relay else None
     commands: asyncio.Queue[str] = asyncio.Queue()
     loop.add_reader(sys.stdin.fileno(), lambda: commands.put_nowait(sys.stdin.readline()))
     say(event="serving", service="emitter", address="")

@@ -11,7 +11,8 @@ import psycopg
 from learning.audit.v1 import audit_service_pb2 as pb
 from services.audit.main import Settings, build
 from shared.db import libpq_url
-from shared.outbox_relay import AuditRoute, OutboxRelay, backoff_seconds
+from shared.outbox_relay import OutboxRelay, RouteDelivery, backoff_seconds
+from shared.routes import AUDIT
 from tests.relay.conftest import (
     RelayThread,
     audit_counts,
@@ -25,11 +26,11 @@ from tests.support.processes import free_port
 from tests.support.servers import ServerThread
 
 
-def verify(audit, auditor_md, tenant):
-    return audit.VerifyAuditLog(pb.VerifyAuditLogRequest(tenant_id=tenant), metadata=auditor_md(tenant))
+def verify(audit_stub, auditor_md, tenant):
+    return audit_stub.VerifyAuditLog(pb.VerifyAuditLogRequest(tenant_id=tenant), metadata=auditor_md)
 
 
-def test_events_enqueued_while_audit_is_down_arrive_once_it_is_up(clean_outbox, audit_db, audit, auditor_md,
+def test_events_enqueued_while_audit_is_down_arrive_once_it_is_up(clean_outbox, audit_db, audit_stub, auditor_md,
                                                                   tokens, tenant, caplog):
     caplog.set_level(logging.INFO, logger="learning.outbox")
     port = free_port()
@@ -55,12 +56,12 @@ def test_events_enqueued_while_audit_is_down_arrive_once_it_is_up(clean_outbox, 
             wait_until(lambda: outbox_state(clean_outbox)[1] == 0, 60, "backlog drained")
         assert relay.backlog()["audit"].pending == 0
     assert audit_counts(audit_db, tenant) == (200, 200)
-    verdict = verify(audit, auditor_md, tenant)
+    verdict = verify(audit_stub, auditor_md, tenant)
     assert verdict.valid and verdict.events_checked == 200
 
 
-class CountingRoute(AuditRoute):
-    """The real audit route, counting every event it hands to RecordEvents."""
+class CountingRoute(RouteDelivery):
+    """The real audit route's delivery, counting every event it hands to RecordEvents."""
 
     delivered: list[str]
     lock = threading.Lock()
@@ -71,12 +72,12 @@ class CountingRoute(AuditRoute):
             self.delivered.extend(m.event_id for m in messages)
 
 
-def test_two_relays_over_one_outbox_deliver_each_event_exactly_once(clean_outbox, audit_db, audit_server, audit,
+def test_two_relays_over_one_outbox_deliver_each_event_exactly_once(clean_outbox, audit_db, audit_server, audit_stub,
                                                                     auditor_md, tokens, tenant):
     delivered: list[str] = []
 
     def make(settings, database):
-        route = CountingRoute(settings)
+        route = CountingRoute(AUDIT, settings)
         route.delivered = delivered
         return OutboxRelay.from_settings(settings, database, outbox, {"audit": route})
 
@@ -90,19 +91,18 @@ def test_two_relays_over_one_outbox_deliver_each_event_exactly_once(clean_outbox
         wait_until(lambda: outbox_state(clean_outbox)[1] == 0, 60, "backlog drained")
     assert len(delivered) == 300 and len(set(delivered)) == 300  # no row was handed over twice
     assert audit_counts(audit_db, tenant) == (300, 300)
-    assert verify(audit, auditor_md, tenant).valid
+    assert verify(audit_stub, auditor_md, tenant).valid
 
 
 def test_a_late_committing_row_is_not_skipped(clean_outbox, audit_db, audit_server, tokens, tenant):
     """A row with a smaller position that commits after a larger one is still delivered."""
-    from shared.outbox import AUDIT_DESTINATION
     from tests.audit.conftest import make_event
 
     early = make_event(tenant)
     late_conn = psycopg.connect(libpq_url(clean_outbox.runtime_url))
     late_conn.execute(  # takes a position now, commits later
         "INSERT INTO outbox (tenant_id, event_id, destination, message_type, message) VALUES (%s, %s, %s, %s, %s)",
-        (tenant, early.event_id, AUDIT_DESTINATION, early.DESCRIPTOR.full_name, early.SerializeToString()),
+        (tenant, early.event_id, AUDIT.destination, early.DESCRIPTOR.full_name, early.SerializeToString()),
     )
     settings = relay_settings(clean_outbox, tokens, audit_server.address)
     with RelayThread(settings):
@@ -115,7 +115,6 @@ def test_a_late_committing_row_is_not_skipped(clean_outbox, audit_db, audit_serv
 
 
 def test_a_rejected_event_does_not_hold_back_the_others(clean_outbox, audit_db, audit_server, tokens, tenant):
-    from shared.outbox import AUDIT_DESTINATION
     from tests.audit.conftest import make_event
 
     enqueue(clean_outbox, tenant, 4)
@@ -123,7 +122,7 @@ def test_a_rejected_event_does_not_hold_back_the_others(clean_outbox, audit_db, 
     with psycopg.connect(libpq_url(clean_outbox.runtime_url)) as conn:
         conn.execute("INSERT INTO outbox (tenant_id, event_id, destination, message_type, message) "
                      "VALUES (%s, %s, %s, %s, %s)",
-                     (tenant, bad.event_id, AUDIT_DESTINATION, bad.DESCRIPTOR.full_name, bad.SerializeToString()))
+                     (tenant, bad.event_id, AUDIT.destination, bad.DESCRIPTOR.full_name, bad.SerializeToString()))
     enqueue(clean_outbox, tenant, 4)
     with RelayThread(relay_settings(clean_outbox, tokens, audit_server.address)):
         wait_until(lambda: audit_counts(audit_db, tenant)[0] == 8, 30, "valid events delivered")

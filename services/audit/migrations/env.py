@@ -1,4 +1,4 @@
-from services.audit.store import metadata
+from services.audit.tables import metadata
 from shared.migrations import run_alembic_env
 
 run_alembic_env(metadata)

@@ -1,4 +1,4 @@
-from services.catalog.store import metadata
+from services.catalog.tables import metadata
 from shared.migrations import run_alembic_env
 
 run_alembic_env(metadata)

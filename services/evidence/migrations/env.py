@@ -1,4 +1,4 @@
-from services.evidence.store import metadata
+from services.evidence.tables import metadata
 from shared.migrations import run_alembic_env
 
 run_alembic_env(metadata)

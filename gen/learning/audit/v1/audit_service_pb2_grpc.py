@@ -103,6 +103,11 @@ class AuditServiceServicer:
         """Appends a batch of events. Idempotent per event_id: a redelivered event is acknowledged
         and not stored again. The whole batch is validated first; one invalid event rejects the batch
         with INVALID_ARGUMENT naming `events[i].<field>`.
+        Roles: service. A service token of one tenant may record only that tenant's events; a service
+        token for every tenant ("*", what the outbox relays send) may record any tenant's.
+        Errors: INVALID_ARGUMENT (no events or more than 1000; `events[i].<field>` for each bad field of
+        each event), PERMISSION_DENIED (no service role; an event of a tenant the token does not cover),
+        UNAUTHENTICATED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -110,6 +115,9 @@ class AuditServiceServicer:
 
     def GetAuditEvent(self, request, context):
         """Returns one stored event with its chain fields.
+        Roles: auditor, admin, service.
+        Errors: INVALID_ARGUMENT (malformed tenant_id; event_id not a UUID), NOT_FOUND (also for another
+        tenant's event id), PERMISSION_DENIED, UNAUTHENTICATED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -117,6 +125,10 @@ class AuditServiceServicer:
 
     def ListAuditEvents(self, request, context):
         """Lists a tenant's events newest first, filtered, with keyset page tokens.
+        Roles: auditor, admin, service.
+        Errors: INVALID_ARGUMENT (malformed tenant_id; negative page_size; bad filter, e.g. an action
+        that is not dotted lower-case words or a time range whose start is not before its end; bad page_token
+        or one issued for other filters), PERMISSION_DENIED, UNAUTHENTICATED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -124,7 +136,12 @@ class AuditServiceServicer:
 
     def VerifyAuditLog(self, request, context):
         """Recomputes a tenant's hash chain (optionally a sequence range) and names the first event
-        that does not verify and why.
+        that does not verify and why. Integrity failures are reported in the response (valid = false),
+        never as errors.
+        Roles: auditor, admin, service.
+        Errors: INVALID_ARGUMENT (malformed tenant_id; negative from_sequence or to_sequence; to_sequence
+        less than from_sequence), PERMISSION_DENIED, UNAUTHENTICATED; DEADLINE_EXCEEDED if the client
+        deadline is too short for the chain's size (verify by range instead).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

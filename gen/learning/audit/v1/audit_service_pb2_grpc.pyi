@@ -57,14 +57,33 @@ class AuditServiceStub:
     """Appends a batch of events. Idempotent per event_id: a redelivered event is acknowledged
     and not stored again. The whole batch is validated first; one invalid event rejects the batch
     with INVALID_ARGUMENT naming `events[i].<field>`.
+    Roles: service. A service token of one tenant may record only that tenant's events; a service
+    token for every tenant ("*", what the outbox relays send) may record any tenant's.
+    Errors: INVALID_ARGUMENT (no events or more than 1000; `events[i].<field>` for each bad field of
+    each event), PERMISSION_DENIED (no service role; an event of a tenant the token does not cover),
+    UNAUTHENTICATED.
     """
     GetAuditEvent: _grpc.UnaryUnaryMultiCallable[_audit_service_pb2.GetAuditEventRequest, _audit_service_pb2.GetAuditEventResponse]
-    """Returns one stored event with its chain fields."""
+    """Returns one stored event with its chain fields.
+    Roles: auditor, admin, service.
+    Errors: INVALID_ARGUMENT (malformed tenant_id; event_id not a UUID), NOT_FOUND (also for another
+    tenant's event id), PERMISSION_DENIED, UNAUTHENTICATED.
+    """
     ListAuditEvents: _grpc.UnaryUnaryMultiCallable[_audit_service_pb2.ListAuditEventsRequest, _audit_service_pb2.ListAuditEventsResponse]
-    """Lists a tenant's events newest first, filtered, with keyset page tokens."""
+    """Lists a tenant's events newest first, filtered, with keyset page tokens.
+    Roles: auditor, admin, service.
+    Errors: INVALID_ARGUMENT (malformed tenant_id; negative page_size; bad filter, e.g. an action
+    that is not dotted lower-case words or a time range whose start is not before its end; bad page_token
+    or one issued for other filters), PERMISSION_DENIED, UNAUTHENTICATED.
+    """
     VerifyAuditLog: _grpc.UnaryUnaryMultiCallable[_audit_service_pb2.VerifyAuditLogRequest, _audit_service_pb2.VerifyAuditLogResponse]
     """Recomputes a tenant's hash chain (optionally a sequence range) and names the first event
-    that does not verify and why.
+    that does not verify and why. Integrity failures are reported in the response (valid = false),
+    never as errors.
+    Roles: auditor, admin, service.
+    Errors: INVALID_ARGUMENT (malformed tenant_id; negative from_sequence or to_sequence; to_sequence
+    less than from_sequence), PERMISSION_DENIED, UNAUTHENTICATED; DEADLINE_EXCEEDED if the client
+    deadline is too short for the chain's size (verify by range instead).
     """
 
 @_typing.type_check_only
@@ -96,14 +115,33 @@ class AuditServiceAsyncStub(AuditServiceStub):
     """Appends a batch of events. Idempotent per event_id: a redelivered event is acknowledged
     and not stored again. The whole batch is validated first; one invalid event rejects the batch
     with INVALID_ARGUMENT naming `events[i].<field>`.
+    Roles: service. A service token of one tenant may record only that tenant's events; a service
+    token for every tenant ("*", what the outbox relays send) may record any tenant's.
+    Errors: INVALID_ARGUMENT (no events or more than 1000; `events[i].<field>` for each bad field of
+    each event), PERMISSION_DENIED (no service role; an event of a tenant the token does not cover),
+    UNAUTHENTICATED.
     """
     GetAuditEvent: _aio.UnaryUnaryMultiCallable[_audit_service_pb2.GetAuditEventRequest, _audit_service_pb2.GetAuditEventResponse]  # type: ignore[assignment]
-    """Returns one stored event with its chain fields."""
+    """Returns one stored event with its chain fields.
+    Roles: auditor, admin, service.
+    Errors: INVALID_ARGUMENT (malformed tenant_id; event_id not a UUID), NOT_FOUND (also for another
+    tenant's event id), PERMISSION_DENIED, UNAUTHENTICATED.
+    """
     ListAuditEvents: _aio.UnaryUnaryMultiCallable[_audit_service_pb2.ListAuditEventsRequest, _audit_service_pb2.ListAuditEventsResponse]  # type: ignore[assignment]
-    """Lists a tenant's events newest first, filtered, with keyset page tokens."""
+    """Lists a tenant's events newest first, filtered, with keyset page tokens.
+    Roles: auditor, admin, service.
+    Errors: INVALID_ARGUMENT (malformed tenant_id; negative page_size; bad filter, e.g. an action
+    that is not dotted lower-case words or a time range whose start is not before its end; bad page_token
+    or one issued for other filters), PERMISSION_DENIED, UNAUTHENTICATED.
+    """
     VerifyAuditLog: _aio.UnaryUnaryMultiCallable[_audit_service_pb2.VerifyAuditLogRequest, _audit_service_pb2.VerifyAuditLogResponse]  # type: ignore[assignment]
     """Recomputes a tenant's hash chain (optionally a sequence range) and names the first event
-    that does not verify and why.
+    that does not verify and why. Integrity failures are reported in the response (valid = false),
+    never as errors.
+    Roles: auditor, admin, service.
+    Errors: INVALID_ARGUMENT (malformed tenant_id; negative from_sequence or to_sequence; to_sequence
+    less than from_sequence), PERMISSION_DENIED, UNAUTHENTICATED; DEADLINE_EXCEEDED if the client
+    deadline is too short for the chain's size (verify by range instead).
     """
 
 class AuditServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -138,6 +176,11 @@ class AuditServiceServicer(metaclass=_abc_1.ABCMeta):
         """Appends a batch of events. Idempotent per event_id: a redelivered event is acknowledged
         and not stored again. The whole batch is validated first; one invalid event rejects the batch
         with INVALID_ARGUMENT naming `events[i].<field>`.
+        Roles: service. A service token of one tenant may record only that tenant's events; a service
+        token for every tenant ("*", what the outbox relays send) may record any tenant's.
+        Errors: INVALID_ARGUMENT (no events or more than 1000; `events[i].<field>` for each bad field of
+        each event), PERMISSION_DENIED (no service role; an event of a tenant the token does not cover),
+        UNAUTHENTICATED.
         """
 
     @_abc_1.abstractmethod
@@ -146,7 +189,11 @@ class AuditServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _audit_service_pb2.GetAuditEventRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_audit_service_pb2.GetAuditEventResponse, _abc.Awaitable[_audit_service_pb2.GetAuditEventResponse]]:
-        """Returns one stored event with its chain fields."""
+        """Returns one stored event with its chain fields.
+        Roles: auditor, admin, service.
+        Errors: INVALID_ARGUMENT (malformed tenant_id; event_id not a UUID), NOT_FOUND (also for another
+        tenant's event id), PERMISSION_DENIED, UNAUTHENTICATED.
+        """
 
     @_abc_1.abstractmethod
     def ListAuditEvents(
@@ -154,7 +201,12 @@ class AuditServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _audit_service_pb2.ListAuditEventsRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_audit_service_pb2.ListAuditEventsResponse, _abc.Awaitable[_audit_service_pb2.ListAuditEventsResponse]]:
-        """Lists a tenant's events newest first, filtered, with keyset page tokens."""
+        """Lists a tenant's events newest first, filtered, with keyset page tokens.
+        Roles: auditor, admin, service.
+        Errors: INVALID_ARGUMENT (malformed tenant_id; negative page_size; bad filter, e.g. an action
+        that is not dotted lower-case words or a time range whose start is not before its end; bad page_token
+        or one issued for other filters), PERMISSION_DENIED, UNAUTHENTICATED.
+        """
 
     @_abc_1.abstractmethod
     def VerifyAuditLog(
@@ -163,7 +215,12 @@ class AuditServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_audit_service_pb2.VerifyAuditLogResponse, _abc.Awaitable[_audit_service_pb2.VerifyAuditLogResponse]]:
         """Recomputes a tenant's hash chain (optionally a sequence range) and names the first event
-        that does not verify and why.
+        that does not verify and why. Integrity failures are reported in the response (valid = false),
+        never as errors.
+        Roles: auditor, admin, service.
+        Errors: INVALID_ARGUMENT (malformed tenant_id; negative from_sequence or to_sequence; to_sequence
+        less than from_sequence), PERMISSION_DENIED, UNAUTHENTICATED; DEADLINE_EXCEEDED if the client
+        deadline is too short for the chain's size (verify by range instead).
         """
 
 def add_AuditServiceServicer_to_server(servicer: AuditServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

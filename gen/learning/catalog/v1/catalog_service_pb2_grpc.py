@@ -44,15 +44,17 @@ class CatalogServiceStub:
     authorization: Bearer <JWT>
     whose claims include `sub` (the caller's pseudonymous user or service id),
     `tenant_id` (the tenant id) and `roles` (array of strings; known roles: "learner",
-    "author", "admin", "service"). A missing, malformed, expired or otherwise
-    unverifiable token yields UNAUTHENTICATED.
+    "author", "reviewer", "auditor", "admin", "service"; other strings are ignored). A
+    missing, malformed, expired or otherwise unverifiable token yields UNAUTHENTICATED.
 
     Authorization: every request has `tenant_id = 1`, which must equal the token's
-    `tenant_id` claim (else PERMISSION_DENIED). Authoring RPCs (CreateCourse,
-    UpdateCourse, PublishCourse, ArchiveCourse, CreateModule, CreateLesson, CreateQuiz,
+    `tenant_id` claim (else PERMISSION_DENIED); a service token whose claim is "*" (role
+    service) may name any tenant. Authoring RPCs (CreateCourse, UpdateCourse,
+    PublishCourse, ArchiveCourse, CreateModule, CreateLesson, CreateQuiz,
     CreatePracticalExercise, CreateLearningPath, PublishLearningPath) require one of
-    the roles author, admin or service. Read RPCs (Get*, List*) accept any of the four
-    roles. A caller lacking a required role gets PERMISSION_DENIED. Quiz answer keys
+    the roles author, admin or service. Read RPCs (Get*, List*) accept any of the six
+    known roles (learner, author, reviewer, auditor, admin, service); "Roles: any" below
+    means these six. A caller lacking a required role gets PERMISSION_DENIED. Quiz answer keys
     (MultipleChoice.correct_keys, FreeText.rubric) are returned only to callers
     holding author, admin or service; other callers receive them empty.
 
@@ -221,15 +223,17 @@ class CatalogServiceServicer:
     authorization: Bearer <JWT>
     whose claims include `sub` (the caller's pseudonymous user or service id),
     `tenant_id` (the tenant id) and `roles` (array of strings; known roles: "learner",
-    "author", "admin", "service"). A missing, malformed, expired or otherwise
-    unverifiable token yields UNAUTHENTICATED.
+    "author", "reviewer", "auditor", "admin", "service"; other strings are ignored). A
+    missing, malformed, expired or otherwise unverifiable token yields UNAUTHENTICATED.
 
     Authorization: every request has `tenant_id = 1`, which must equal the token's
-    `tenant_id` claim (else PERMISSION_DENIED). Authoring RPCs (CreateCourse,
-    UpdateCourse, PublishCourse, ArchiveCourse, CreateModule, CreateLesson, CreateQuiz,
+    `tenant_id` claim (else PERMISSION_DENIED); a service token whose claim is "*" (role
+    service) may name any tenant. Authoring RPCs (CreateCourse, UpdateCourse,
+    PublishCourse, ArchiveCourse, CreateModule, CreateLesson, CreateQuiz,
     CreatePracticalExercise, CreateLearningPath, PublishLearningPath) require one of
-    the roles author, admin or service. Read RPCs (Get*, List*) accept any of the four
-    roles. A caller lacking a required role gets PERMISSION_DENIED. Quiz answer keys
+    the roles author, admin or service. Read RPCs (Get*, List*) accept any of the six
+    known roles (learner, author, reviewer, auditor, admin, service); "Roles: any" below
+    means these six. A caller lacking a required role gets PERMISSION_DENIED. Quiz answer keys
     (MultipleChoice.correct_keys, FreeText.rubric) are returned only to callers
     holding author, admin or service; other callers receive them empty.
 
@@ -582,15 +586,17 @@ class CatalogService:
     authorization: Bearer <JWT>
     whose claims include `sub` (the caller's pseudonymous user or service id),
     `tenant_id` (the tenant id) and `roles` (array of strings; known roles: "learner",
-    "author", "admin", "service"). A missing, malformed, expired or otherwise
-    unverifiable token yields UNAUTHENTICATED.
+    "author", "reviewer", "auditor", "admin", "service"; other strings are ignored). A
+    missing, malformed, expired or otherwise unverifiable token yields UNAUTHENTICATED.
 
     Authorization: every request has `tenant_id = 1`, which must equal the token's
-    `tenant_id` claim (else PERMISSION_DENIED). Authoring RPCs (CreateCourse,
-    UpdateCourse, PublishCourse, ArchiveCourse, CreateModule, CreateLesson, CreateQuiz,
+    `tenant_id` claim (else PERMISSION_DENIED); a service token whose claim is "*" (role
+    service) may name any tenant. Authoring RPCs (CreateCourse, UpdateCourse,
+    PublishCourse, ArchiveCourse, CreateModule, CreateLesson, CreateQuiz,
     CreatePracticalExercise, CreateLearningPath, PublishLearningPath) require one of
-    the roles author, admin or service. Read RPCs (Get*, List*) accept any of the four
-    roles. A caller lacking a required role gets PERMISSION_DENIED. Quiz answer keys
+    the roles author, admin or service. Read RPCs (Get*, List*) accept any of the six
+    known roles (learner, author, reviewer, auditor, admin, service); "Roles: any" below
+    means these six. A caller lacking a required role gets PERMISSION_DENIED. Quiz answer keys
     (MultipleChoice.correct_keys, FreeText.rubric) are returned only to callers
     holding author, admin or service; other callers receive them empty.
 

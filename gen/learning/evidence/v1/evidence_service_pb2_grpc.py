@@ -52,6 +52,10 @@ class EvidenceServiceStub:
     PreconditionFailure. Bad input never yields INTERNAL or UNKNOWN. A resource of another tenant behaves as
     if it did not exist (NOT_FOUND).
 
+    Ids other than tenant_id and signing_key_id are UUIDs in 8-4-4-4-12 hex form: accepted in any letter
+    case, stored and returned in lower case, also inside hashed evidence bodies and signed certificate
+    payloads.
+
     Audit: certificate issuance, revocation and expiry each write, in the same database transaction as the
     status event, an outbox row delivered to the audit service (action "certificate.issued" /
     "certificate.revoked" / "certificate.expired", subject type "certificate" + certificate_id, actor =
@@ -165,6 +169,10 @@ class EvidenceServiceServicer:
     PreconditionFailure. Bad input never yields INTERNAL or UNKNOWN. A resource of another tenant behaves as
     if it did not exist (NOT_FOUND).
 
+    Ids other than tenant_id and signing_key_id are UUIDs in 8-4-4-4-12 hex form: accepted in any letter
+    case, stored and returned in lower case, also inside hashed evidence bodies and signed certificate
+    payloads.
+
     Audit: certificate issuance, revocation and expiry each write, in the same database transaction as the
     status event, an outbox row delivered to the audit service (action "certificate.issued" /
     "certificate.revoked" / "certificate.expired", subject type "certificate" + certificate_id, actor =
@@ -248,10 +256,12 @@ class EvidenceServiceServicer:
 
     def IssueCertificate(self, request, context):
         """Issues a certificate for a recipient and one course or learning path version, signed with the
-        tenant's current Ed25519 key. Idempotent per (tenant, recipient_id, course version | path version):
-        a second issue (any request_id) returns the existing certificate unchanged, whatever its status and
-        expiry, with created = false. The service does not call the catalog: the caller vouches that the
-        version exists and that the recipient completed and passed it.
+        tenant's current Ed25519 key. One certificate per (tenant, recipient_id, course version | path
+        version), returned unchanged whatever its status and expiry. `created` is true in the answer to the
+        call that created the certificate, and in every retry of that call with the same request_id (a retry
+        returns the first result); any other IssueCertificate for the same recipient and course/path version
+        returns the existing certificate with created = false. The service does not call the catalog: the
+        caller vouches that the version exists and that the recipient completed and passed it.
         Errors: INVALID_ARGUMENT (missing/invalid ids, no subject, issue_time in the future, expire_time not
         after issue_time); ALREADY_EXISTS when request_id was already used for a different recipient or
         subject (ErrorInfo.metadata "request_id", "certificate_id"); PERMISSION_DENIED; UNAUTHENTICATED.
@@ -429,6 +439,10 @@ class EvidenceService:
     (e.g. "evidence.modules[0].quiz_questions[2].employee_answer.score"); FAILED_PRECONDITION ->
     PreconditionFailure. Bad input never yields INTERNAL or UNKNOWN. A resource of another tenant behaves as
     if it did not exist (NOT_FOUND).
+
+    Ids other than tenant_id and signing_key_id are UUIDs in 8-4-4-4-12 hex form: accepted in any letter
+    case, stored and returned in lower case, also inside hashed evidence bodies and signed certificate
+    payloads.
 
     Audit: certificate issuance, revocation and expiry each write, in the same database transaction as the
     status event, an outbox row delivered to the audit service (action "certificate.issued" /

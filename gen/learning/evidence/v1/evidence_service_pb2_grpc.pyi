@@ -55,6 +55,10 @@ class EvidenceServiceStub:
     PreconditionFailure. Bad input never yields INTERNAL or UNKNOWN. A resource of another tenant behaves as
     if it did not exist (NOT_FOUND).
 
+    Ids other than tenant_id and signing_key_id are UUIDs in 8-4-4-4-12 hex form: accepted in any letter
+    case, stored and returned in lower case, also inside hashed evidence bodies and signed certificate
+    payloads.
+
     Audit: certificate issuance, revocation and expiry each write, in the same database transaction as the
     status event, an outbox row delivered to the audit service (action "certificate.issued" /
     "certificate.revoked" / "certificate.expired", subject type "certificate" + certificate_id, actor =
@@ -114,10 +118,12 @@ class EvidenceServiceStub:
     """
     IssueCertificate: _grpc.UnaryUnaryMultiCallable[_evidence_service_pb2.IssueCertificateRequest, _evidence_service_pb2.IssueCertificateResponse]
     """Issues a certificate for a recipient and one course or learning path version, signed with the
-    tenant's current Ed25519 key. Idempotent per (tenant, recipient_id, course version | path version):
-    a second issue (any request_id) returns the existing certificate unchanged, whatever its status and
-    expiry, with created = false. The service does not call the catalog: the caller vouches that the
-    version exists and that the recipient completed and passed it.
+    tenant's current Ed25519 key. One certificate per (tenant, recipient_id, course version | path
+    version), returned unchanged whatever its status and expiry. `created` is true in the answer to the
+    call that created the certificate, and in every retry of that call with the same request_id (a retry
+    returns the first result); any other IssueCertificate for the same recipient and course/path version
+    returns the existing certificate with created = false. The service does not call the catalog: the
+    caller vouches that the version exists and that the recipient completed and passed it.
     Errors: INVALID_ARGUMENT (missing/invalid ids, no subject, issue_time in the future, expire_time not
     after issue_time); ALREADY_EXISTS when request_id was already used for a different recipient or
     subject (ErrorInfo.metadata "request_id", "certificate_id"); PERMISSION_DENIED; UNAUTHENTICATED.
@@ -189,6 +195,10 @@ class EvidenceServiceAsyncStub(EvidenceServiceStub):
     PreconditionFailure. Bad input never yields INTERNAL or UNKNOWN. A resource of another tenant behaves as
     if it did not exist (NOT_FOUND).
 
+    Ids other than tenant_id and signing_key_id are UUIDs in 8-4-4-4-12 hex form: accepted in any letter
+    case, stored and returned in lower case, also inside hashed evidence bodies and signed certificate
+    payloads.
+
     Audit: certificate issuance, revocation and expiry each write, in the same database transaction as the
     status event, an outbox row delivered to the audit service (action "certificate.issued" /
     "certificate.revoked" / "certificate.expired", subject type "certificate" + certificate_id, actor =
@@ -245,10 +255,12 @@ class EvidenceServiceAsyncStub(EvidenceServiceStub):
     """
     IssueCertificate: _aio.UnaryUnaryMultiCallable[_evidence_service_pb2.IssueCertificateRequest, _evidence_service_pb2.IssueCertificateResponse]  # type: ignore[assignment]
     """Issues a certificate for a recipient and one course or learning path version, signed with the
-    tenant's current Ed25519 key. Idempotent per (tenant, recipient_id, course version | path version):
-    a second issue (any request_id) returns the existing certificate unchanged, whatever its status and
-    expiry, with created = false. The service does not call the catalog: the caller vouches that the
-    version exists and that the recipient completed and passed it.
+    tenant's current Ed25519 key. One certificate per (tenant, recipient_id, course version | path
+    version), returned unchanged whatever its status and expiry. `created` is true in the answer to the
+    call that created the certificate, and in every retry of that call with the same request_id (a retry
+    returns the first result); any other IssueCertificate for the same recipient and course/path version
+    returns the existing certificate with created = false. The service does not call the catalog: the
+    caller vouches that the version exists and that the recipient completed and passed it.
     Errors: INVALID_ARGUMENT (missing/invalid ids, no subject, issue_time in the future, expire_time not
     after issue_time); ALREADY_EXISTS when request_id was already used for a different recipient or
     subject (ErrorInfo.metadata "request_id", "certificate_id"); PERMISSION_DENIED; UNAUTHENTICATED.
@@ -318,6 +330,10 @@ class EvidenceServiceServicer(metaclass=_abc_1.ABCMeta):
     (e.g. "evidence.modules[0].quiz_questions[2].employee_answer.score"); FAILED_PRECONDITION ->
     PreconditionFailure. Bad input never yields INTERNAL or UNKNOWN. A resource of another tenant behaves as
     if it did not exist (NOT_FOUND).
+
+    Ids other than tenant_id and signing_key_id are UUIDs in 8-4-4-4-12 hex form: accepted in any letter
+    case, stored and returned in lower case, also inside hashed evidence bodies and signed certificate
+    payloads.
 
     Audit: certificate issuance, revocation and expiry each write, in the same database transaction as the
     status event, an outbox row delivered to the audit service (action "certificate.issued" /
@@ -421,10 +437,12 @@ class EvidenceServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_evidence_service_pb2.IssueCertificateResponse, _abc.Awaitable[_evidence_service_pb2.IssueCertificateResponse]]:
         """Issues a certificate for a recipient and one course or learning path version, signed with the
-        tenant's current Ed25519 key. Idempotent per (tenant, recipient_id, course version | path version):
-        a second issue (any request_id) returns the existing certificate unchanged, whatever its status and
-        expiry, with created = false. The service does not call the catalog: the caller vouches that the
-        version exists and that the recipient completed and passed it.
+        tenant's current Ed25519 key. One certificate per (tenant, recipient_id, course version | path
+        version), returned unchanged whatever its status and expiry. `created` is true in the answer to the
+        call that created the certificate, and in every retry of that call with the same request_id (a retry
+        returns the first result); any other IssueCertificate for the same recipient and course/path version
+        returns the existing certificate with created = false. The service does not call the catalog: the
+        caller vouches that the version exists and that the recipient completed and passed it.
         Errors: INVALID_ARGUMENT (missing/invalid ids, no subject, issue_time in the future, expire_time not
         after issue_time); ALREADY_EXISTS when request_id was already used for a different recipient or
         subject (ErrorInfo.metadata "request_id", "certificate_id"); PERMISSION_DENIED; UNAUTHENTICATED.

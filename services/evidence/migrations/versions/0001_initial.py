@@ -17,6 +17,8 @@ down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# Frozen with this revision (its triggers). The list the service runs with is tables.APPEND_ONLY_TABLES:
+# main.DEFINITION hands it to the migration runner, which grants the runtime role INSERT + SELECT only.
 APPEND_ONLY = ("training_evidence", "certificates", "certificate_status_events", "signing_keys")
 
 HEX64 = "~ '^[0-9a-f]{64}$'"

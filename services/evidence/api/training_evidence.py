@@ -1,0 +1,136 @@
+"""The training evidence RPCs (seed 002): record into the tenant's hash chain, read, export, verify."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+
+from learning.evidence.v1 import evidence_service_pb2 as spb
+from services.evidence import domain, store
+from services.evidence.convert import training_evidence as convert
+from services.evidence.validate import training_evidence as validate
+from shared.auth import ADMIN, AUDITOR, SERVICE, authorize
+from shared.canonical import canonical_json, sha256_hex
+from shared.errors import AlreadyExists, NotFound
+from shared.pagination import TIME, UUID, PageTokens
+from shared.timeutil import now_millis
+from shared.validation import required_id
+
+RECORD_ROLES = frozenset({SERVICE, ADMIN})
+READ_ROLES = frozenset({AUDITOR, ADMIN, SERVICE})
+MAX_RESPONSE_BYTES = 4 * 1024 * 1024  # evidence bodies can be large; pages stop short of this
+
+LIST_TOKENS = PageTokens("ListTrainingEvidence", key=(TIME, UUID))
+
+
+def list_scope(tenant_id: str, filters: domain.EvidenceFilter) -> str:
+    """What a ListTrainingEvidence page token is bound to."""
+    return LIST_TOKENS.scope(tenant_id, filters.employee_id, filters.start, filters.end, filters.statuses)
+
+
+async def record_training_evidence(api, request, context):
+    authorize(request.tenant_id, RECORD_ROLES)
+    record = validate.record(request)
+    tenant = record.tenant_id
+    document = convert.to_canonical(record.evidence)
+    canonical = canonical_json(document)
+    content_hash = sha256_hex(canonical)
+    new = None
+    async with api.work(context) as uow:
+        # Retries (e.g. outbox redeliveries) are answered without touching the chain lock.
+        existing = await store.evidence_by_session(uow.session, tenant, record.session_id)
+        if existing is None:
+            last_sequence, last_hash = await store.lock_chain_head(uow.session, tenant)
+            new = await store.append_evidence(uow.session, dict(
+                tenant_id=tenant, evidence_id=str(uuid.uuid4()), session_id=record.session_id,
+                employee_id=record.employee_id, schema_version=record.schema_version,
+                session_status=document["session"]["status"], canonical_json=canonical, content_hash=content_hash,
+                generated_at=now_millis(), **asdict(domain.next_link(last_sequence, last_hash, content_hash))))
+            if new is None:
+                # A concurrent call for the same session committed first (we waited on its chain lock).
+                existing = await store.evidence_by_session(uow.session, tenant, record.session_id)
+    # The proto is built after commit, so the tenant's chain lock is held only for the SQL.
+    if new is not None:
+        return spb.RecordTrainingEvidenceResponse(
+            training_evidence=convert.training_evidence(new, convert.from_canonical(document)), created=True)
+    if existing.content_hash != content_hash or existing.schema_version != record.schema_version:
+        raise AlreadyExists(
+            "training_evidence", str(existing.evidence_id),
+            "the session already has evidence with a different body or schema_version",
+            metadata={"evidence_id": str(existing.evidence_id), "existing_content_hash": existing.content_hash,
+                      "submitted_content_hash": content_hash})
+    return spb.RecordTrainingEvidenceResponse(training_evidence=convert.training_evidence(existing), created=False)
+
+
+async def _by_id(api, request, context):
+    authorize(request.tenant_id, READ_ROLES)
+    evidence_id = required_id(request, "evidence_id")
+    async with api.work(context) as uow:
+        row = await store.evidence_by_id(uow.session, request.tenant_id, evidence_id)
+    if row is None:
+        raise NotFound("training_evidence", evidence_id)
+    return row
+
+
+async def get_training_evidence(api, request, context):
+    row = await _by_id(api, request, context)
+    return spb.GetTrainingEvidenceResponse(training_evidence=convert.training_evidence(row))
+
+
+async def export_training_evidence(api, request, context):
+    return convert.export(await _by_id(api, request, context))
+
+
+async def get_training_evidence_by_session(api, request, context):
+    authorize(request.tenant_id, READ_ROLES)
+    session_id = required_id(request, "session_id")
+    async with api.work(context) as uow:
+        row = await store.evidence_by_session(uow.session, request.tenant_id, session_id)
+    if row is None:
+        raise NotFound("training_evidence", f"sessions/{session_id}")
+    return spb.GetTrainingEvidenceBySessionResponse(training_evidence=convert.training_evidence(row))
+
+
+async def list_training_evidence(api, request, context):
+    authorize(request.tenant_id, READ_ROLES)
+    query = validate.list_request(request)
+    scope = list_scope(request.tenant_id, query.filters)
+    after = LIST_TOKENS.decode(request.page_token, scope)
+    async with api.work(context) as uow:
+        rows = await store.list_evidence(uow.session, request.tenant_id, query.filters, after, query.limit + 1)
+    # Possibly fewer than page_size, as the contract allows, so the response stays small.
+    items, next_token = LIST_TOKENS.page(rows, query.limit, scope, key=lambda r: (r.generated_at, r.evidence_id),
+                                         convert=convert.training_evidence, max_bytes=MAX_RESPONSE_BYTES)
+    return spb.ListTrainingEvidenceResponse(training_evidence=items, next_page_token=next_token)
+
+
+async def verify_training_evidence(api, request, context):
+    authorize(request.tenant_id, READ_ROLES)
+    evidence_id = required_id(request, "evidence_id")
+    async with api.work(context) as uow:
+        found = await store.record_with_predecessor(uow.session, request.tenant_id, evidence_id)
+    if found is None:
+        raise NotFound("training_evidence", evidence_id)
+    record, predecessor = found
+    problems = domain.record_problems(record, predecessor)
+    return spb.VerifyTrainingEvidenceResponse(evidence_id=record.evidence_id, valid=not problems,
+                                              problems=[convert.problem(p) for p in problems])
+
+
+async def verify_evidence_chain(api, request, context):
+    authorize(request.tenant_id, READ_ROLES)
+    tenant = request.tenant_id
+    verifier = domain.ChainVerifier()
+    async with api.work(context) as uow:
+        # Head first, then the last sequence: a record committed in between only raises `upto`.
+        head = await store.chain_head(uow.session, tenant)
+        upto = await store.max_chain_sequence(uow.session, tenant)
+        async for record in store.chain_in_order(uow.session, tenant, upto):
+            if not verifier.feed(record):
+                break
+    failure = verifier.first_failure
+    if failure is None and head is not None:
+        failure = verifier.head_problem(head.last_sequence, head.last_chain_hash, upto)
+    return spb.VerifyEvidenceChainResponse(
+        valid=failure is None, records_checked=verifier.checked, head_chain_hash=verifier.head_hash,
+        first_failure=convert.problem(failure) if failure else None)

@@ -1,0 +1,197 @@
+"""Training evidence -> protos, and seed 002's evidence body <-> canonical JSON.
+
+The body mapping is the contract's (evidence_resources.proto file comment): camelCase keys, "Nullable"
+fields always present (null when unset), "Omitted when unset" keys left out, timestamps as
+"YYYY-MM-DDTHH:MM:SS.sssZ" truncated to milliseconds, enums as their seed strings. `to_canonical`
+and `from_canonical` are exact inverses over valid bodies, which is what makes Get/List round-trip
+to the hashed bytes.
+"""
+
+from __future__ import annotations
+
+import json
+
+from google.protobuf.message import Message
+from sqlalchemy.engine import Row
+
+from learning.evidence.v1 import evidence_resources_pb2 as pb
+from learning.evidence.v1 import evidence_service_pb2 as spb
+from services.evidence.domain import Problem, ProblemKind
+from shared.timeutil import format_millis, parse_millis, to_timestamp
+
+# Enum values <-> the seed's strings (also the session_status column and the List filter).
+SESSION_STATUS = {pb.SESSION_STATUS_PASSED: "passed", pb.SESSION_STATUS_EXHAUSTED: "exhausted",
+                  pb.SESSION_STATUS_ABANDONED: "abandoned"}
+SESSION_STATUS_VALUE = {name: value for value, name in SESSION_STATUS.items()}
+RESPONSE_TYPE = {pb.RESPONSE_TYPE_MULTIPLE_CHOICE: "multiple-choice", pb.RESPONSE_TYPE_FREE_TEXT: "free-text"}
+RESPONSE_TYPE_VALUE = {name: value for value, name in RESPONSE_TYPE.items()}
+PROBLEM_KIND = {ProblemKind.CONTENT_HASH_MISMATCH: pb.EVIDENCE_PROBLEM_KIND_CONTENT_HASH_MISMATCH,
+                ProblemKind.CHAIN_LINK_BROKEN: pb.EVIDENCE_PROBLEM_KIND_CHAIN_LINK_BROKEN,
+                ProblemKind.SEQUENCE_GAP: pb.EVIDENCE_PROBLEM_KIND_SEQUENCE_GAP,
+                ProblemKind.CHAIN_HASH_MISMATCH: pb.EVIDENCE_PROBLEM_KIND_CHAIN_HASH_MISMATCH}
+
+
+# ------------------------------------------------------------------------------------------ records
+
+def training_evidence(row: Row, body: pb.EvidenceBody | None = None) -> pb.TrainingEvidence:
+    """The stored record; the body is rebuilt from the stored canonical bytes (the hashed truth) unless
+    the caller already holds it rebuilt."""
+    if body is None:
+        body = from_canonical(json.loads(row.canonical_json))
+    return pb.TrainingEvidence(
+        evidence_id=str(row.evidence_id), tenant_id=row.tenant_id, session_id=str(row.session_id),
+        employee_id=str(row.employee_id), schema_version=row.schema_version, evidence=body,
+        content_hash=row.content_hash, generate_time=to_timestamp(row.generated_at),
+        chain_sequence=row.chain_sequence, previous_hash=row.previous_hash, chain_hash=row.chain_hash)
+
+
+def export(row: Row) -> spb.ExportTrainingEvidenceResponse:
+    return spb.ExportTrainingEvidenceResponse(
+        evidence_id=str(row.evidence_id), session_id=str(row.session_id), schema_version=row.schema_version,
+        canonical_json=bytes(row.canonical_json), content_hash=row.content_hash, chain_sequence=row.chain_sequence,
+        previous_hash=row.previous_hash, chain_hash=row.chain_hash, generate_time=to_timestamp(row.generated_at))
+
+
+def problem(p: Problem) -> pb.EvidenceProblem:
+    return pb.EvidenceProblem(evidence_id=p.evidence_id, chain_sequence=p.chain_sequence,
+                              kind=PROBLEM_KIND[p.kind], detail=p.detail)
+
+
+# ------------------------------------------------------------------------------------ proto -> JSON
+
+def _number(value: float) -> float | int:
+    # RFC 8785 writes 1.0 as 1 and -0.0 as 0 anyway; normalizing here keeps dict equality simple.
+    return 0 if value == 0 else value
+
+
+def _answer(a: pb.AnswerEvidence) -> dict:
+    out: dict = {"score": _number(a.score), "submittedAt": format_millis(a.submit_time)}
+    if a.HasField("selected_option"):
+        out["selectedOption"] = a.selected_option
+    if a.HasField("free_text_response"):
+        out["freeTextResponse"] = a.free_text_response
+    if a.HasField("llm_rationale"):
+        out["llmRationale"] = a.llm_rationale
+    return out
+
+
+def _item(item, id_key: str, id_field: str, text_key: str, text_field: str) -> dict:
+    out = {
+        id_key: getattr(item, id_field),
+        text_key: getattr(item, text_field),
+        "responseType": RESPONSE_TYPE[item.response_type],
+        "employeeAnswer": _answer(item.employee_answer),
+    }
+    if item.response_type == pb.RESPONSE_TYPE_MULTIPLE_CHOICE:
+        out["options"] = [{"key": o.key, "text": o.text} for o in item.options]
+    return out
+
+
+def _optional_time(message: Message, field: str) -> str | None:
+    return format_millis(getattr(message, field)) if message.HasField(field) else None
+
+
+def _optional_number(message: Message, field: str) -> float | int | None:
+    return _number(getattr(message, field)) if message.HasField(field) else None
+
+
+def to_canonical(body: pb.EvidenceBody) -> dict:
+    """The seed-shaped JSON value of a validated body (the input of RFC 8785)."""
+    s, a, o = body.session, body.policy_attestation, body.outcome
+    return {
+        "session": {
+            "sessionId": s.session_id, "employeeId": s.employee_id, "tenantId": s.tenant_id,
+            "attemptNumber": s.attempt_number, "totalAttempts": s.total_attempts,
+            "status": SESSION_STATUS[s.status], "createdAt": format_millis(s.create_time),
+            "completedAt": _optional_time(s, "completed_time"),
+        },
+        "policyAttestation": {
+            "configHash": a.config_hash, "roleProfileId": a.role_profile_id,
+            "roleProfileVersion": a.role_profile_version, "appVersion": a.app_version,
+            "passThreshold": _number(a.pass_threshold), "maxAttempts": a.max_attempts,
+        },
+        "modules": [
+            {
+                "moduleIndex": m.module_index, "title": m.title, "topicArea": m.topic_area,
+                "moduleScore": _optional_number(m, "module_score"),
+                "scenarios": [_item(x, "scenarioId", "scenario_id", "narrative", "narrative") for x in m.scenarios],
+                "quizQuestions": [_item(x, "questionId", "question_id", "questionText", "question_text")
+                                  for x in m.quiz_questions],
+                "completedAt": _optional_time(m, "completed_time"),
+            }
+            for m in body.modules
+        ],
+        "outcome": {
+            "aggregateScore": _optional_number(o, "aggregate_score"),
+            "passed": o.passed if o.HasField("passed") else None,
+            "passThreshold": _number(o.pass_threshold),
+            "weakAreas": list(o.weak_areas.topic_areas) if o.HasField("weak_areas") else None,
+            "moduleScores": [
+                {"moduleIndex": ms.module_index, "title": ms.title, "score": _optional_number(ms, "score")}
+                for ms in o.module_scores
+            ],
+        },
+    }
+
+
+# ------------------------------------------------------------------------------------ JSON -> proto
+
+def _set_time(message: Message, field: str, value: str | None) -> None:
+    if value is not None:
+        getattr(message, field).CopyFrom(parse_millis(value))
+
+
+def _answer_from(d: dict) -> pb.AnswerEvidence:
+    a = pb.AnswerEvidence(score=float(d["score"]))
+    _set_time(a, "submit_time", d["submittedAt"])
+    for key, field in (("selectedOption", "selected_option"), ("freeTextResponse", "free_text_response"),
+                       ("llmRationale", "llm_rationale")):
+        if key in d:
+            setattr(a, field, d[key])
+    return a
+
+
+def _options(d: dict) -> list[pb.Option]:
+    return [pb.Option(key=o["key"], text=o["text"]) for o in d.get("options", ())]
+
+
+def from_canonical(d: dict) -> pb.EvidenceBody:
+    """Rebuild the proto from a stored canonical JSON value (exact inverse of to_canonical)."""
+    s, a, o = d["session"], d["policyAttestation"], d["outcome"]
+    body = pb.EvidenceBody()
+    session = body.session
+    session.session_id, session.employee_id, session.tenant_id = s["sessionId"], s["employeeId"], s["tenantId"]
+    session.attempt_number, session.total_attempts = s["attemptNumber"], s["totalAttempts"]
+    session.status = SESSION_STATUS_VALUE[s["status"]]
+    _set_time(session, "create_time", s["createdAt"])
+    _set_time(session, "completed_time", s["completedAt"])
+    body.policy_attestation.CopyFrom(pb.PolicyAttestation(
+        config_hash=a["configHash"], role_profile_id=a["roleProfileId"], role_profile_version=a["roleProfileVersion"],
+        app_version=a["appVersion"], pass_threshold=float(a["passThreshold"]), max_attempts=a["maxAttempts"]))
+    for m in d["modules"]:
+        module = body.modules.add(module_index=m["moduleIndex"], title=m["title"], topic_area=m["topicArea"])
+        if m["moduleScore"] is not None:
+            module.module_score = float(m["moduleScore"])
+        _set_time(module, "completed_time", m["completedAt"])
+        for x in m["scenarios"]:
+            module.scenarios.add(scenario_id=x["scenarioId"], narrative=x["narrative"],
+                                 response_type=RESPONSE_TYPE_VALUE[x["responseType"]], options=_options(x),
+                                 employee_answer=_answer_from(x["employeeAnswer"]))
+        for x in m["quizQuestions"]:
+            module.quiz_questions.add(question_id=x["questionId"], question_text=x["questionText"],
+                                      response_type=RESPONSE_TYPE_VALUE[x["responseType"]], options=_options(x),
+                                      employee_answer=_answer_from(x["employeeAnswer"]))
+    outcome = body.outcome
+    if o["aggregateScore"] is not None:
+        outcome.aggregate_score = float(o["aggregateScore"])
+    if o["passed"] is not None:
+        outcome.passed = o["passed"]
+    outcome.pass_threshold = float(o["passThreshold"])
+    if o["weakAreas"] is not None:
+        outcome.weak_areas.SetInParent()
+        outcome.weak_areas.topic_areas.extend(o["weakAreas"])
+    for ms in o["moduleScores"]:
+        entry = outcome.module_scores.add(module_index=ms["moduleIndex"], title=ms["title"])
+        if ms["score"] is not None:
+            entry.score = float(ms["score"])
+    return body

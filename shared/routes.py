@@ -1,0 +1,54 @@
+"""The outbox routes of the learning services, declared as data (see shared/outbox.Route).
+
+A service lists the routes it sends on in its `main.py` (`outbox_relay(settings, db, outbox, [AUDIT])`)
+and enqueues with `shared.outbox.enqueue(session, outbox, ROUTE, ...)`; the relay machine (claims,
+leases, backoff, poison rows) is the same for every route. Add a route here when a service starts
+sending a new kind of message.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from learning.audit.v1 import audit_service_pb2
+from shared.outbox import Route, enqueue
+from shared.timeutil import to_timestamp, utcnow
+
+#: Critical events (seed 000, "Audit Requirements") to AuditService.RecordEvents, in batches.
+AUDIT = Route(
+    destination="audit",
+    service="audit",
+    method="/learning.audit.v1.AuditService/RecordEvents",
+    message_type=audit_service_pb2.AuditEvent,
+    request_type=audit_service_pb2.RecordEventsRequest,
+    response_type=audit_service_pb2.RecordEventsResponse,
+    batch_field="events",
+)
+
+
+async def enqueue_audit_event(session: AsyncSession, table: Table, *, tenant_id: str, actor_id: str, action: str,
+                              subject_type: str, subject_id: str, source_service: str,
+                              payload: dict | None = None, event_id: str | None = None,
+                              occur_time: datetime | None = None) -> str:
+    """Queue one critical event for the audit service; returns its event id.
+
+    Pass `event_id` when the event must keep an id of its own (e.g. the id of the status change it
+    reports, so a redelivery is recognised) and `occur_time` when it happened earlier than now.
+    """
+    event = audit_service_pb2.AuditEvent(
+        event_id=event_id or str(uuid.uuid4()),
+        tenant_id=tenant_id,
+        actor_id=actor_id,
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        occur_time=to_timestamp(occur_time or utcnow()),
+        source_service=source_service,
+    )
+    if payload:
+        event.payload.update(payload)
+    return await enqueue(session, table, AUDIT, tenant_id=tenant_id, message=event, event_id=event.event_id)
