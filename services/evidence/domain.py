@@ -30,6 +30,22 @@ class Link:
     chain_hash: str
 
 
+@dataclass(frozen=True)
+class NewEvidence:
+    """A training evidence record about to be appended to its tenant's chain."""
+
+    tenant_id: str
+    evidence_id: str
+    session_id: str
+    employee_id: str
+    schema_version: int
+    session_status: str
+    canonical_json: bytes
+    content_hash: str
+    generated_at: datetime
+    link: Link
+
+
 def next_link(last_sequence: int, last_chain_hash: str, content_hash: str) -> Link:
     """The link of a record appended after the chain head (last_sequence 0 and "" for an empty chain)."""
     return Link(last_sequence + 1, last_chain_hash, chain_hash(last_chain_hash, content_hash))

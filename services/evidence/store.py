@@ -6,6 +6,7 @@ Returns rows (converted to protos by convert/) or domain types (what chain verif
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import fields
 from datetime import datetime
 
 from sqlalchemy import and_, exists, func, literal, or_, select, tuple_, union_all
@@ -13,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.evidence.domain import CertificateFilter, EvidenceFilter, Predecessor, StoredRecord, Subject
+from services.evidence.domain import CertificateFilter, EvidenceFilter, NewEvidence, Predecessor, StoredRecord, Subject
 from services.evidence.tables import (
     certificate_status_events,
     certificates,
@@ -51,11 +52,13 @@ async def lock_chain_head(session: AsyncSession, tenant_id: str) -> tuple[int, s
     return row.last_sequence, row.last_chain_hash
 
 
-async def append_evidence(session: AsyncSession, values: dict) -> Row | None:
+async def append_evidence(session: AsyncSession, new: NewEvidence) -> Row | None:
     """Insert the record and advance the (locked) chain head in one statement; the inserted row, or None
     if the session already had evidence (the UNIQUE (tenant_id, session_id) constraint decides, the head
     stays put). PostgreSQL runs the UPDATE in WITH even though the outer SELECT does not read it."""
-    inserted = (insert(E).values(**values)
+    values = {f.name: getattr(new, f.name) for f in fields(new) if f.name != "link"}
+    inserted = (insert(E).values(**values, chain_sequence=new.link.chain_sequence,
+                                 previous_hash=new.link.previous_hash, chain_hash=new.link.chain_hash)
                 .on_conflict_do_nothing(constraint="training_evidence_session_key")
                 .returning(*E.c)
                 .cte("inserted"))
@@ -165,8 +168,14 @@ async def certificate_by_subject(session: AsyncSession, tenant_id: str, recipien
         C.c.subject_id == subject.subject_id, C.c.subject_version == subject.version))).first()
 
 
-async def insert_certificate(session: AsyncSession, values: dict) -> Row | None:
+async def insert_certificate(session: AsyncSession, *, tenant_id: str, certificate_id: str, recipient_id: str,
+                             subject: Subject, issued_at: datetime, expires_at: datetime | None,
+                             signing_key_id: str, canonical_payload: bytes, signature: bytes) -> Row | None:
     """The inserted certificate, or None when the recipient already has one for that version."""
+    values = dict(tenant_id=tenant_id, certificate_id=certificate_id, recipient_id=recipient_id,
+                  subject_type=subject.kind, subject_id=subject.subject_id, subject_version=subject.version,
+                  issued_at=issued_at, expires_at=expires_at, signing_key_id=signing_key_id,
+                  canonical_payload=canonical_payload, signature=signature)
     return (await session.execute(insert(C).values(**values)
                                   .on_conflict_do_nothing(constraint="certificates_subject_key")
                                   .returning(*C.c))).first()

@@ -68,11 +68,10 @@ async def _sign_and_insert(api, uow: UnitOfWork, principal: Principal, tenant: s
         signing_key_id=api.key.key_id)
     # Every key that ever signed stays published, so its certificates verify after key rotation.
     await store.record_signing_key(uow.session, tenant, api.key.key_id, ALGORITHM, api.key.public_key_pem)
-    row = await store.insert_certificate(uow.session, dict(
-        tenant_id=tenant, certificate_id=certificate_id, recipient_id=issue.recipient_id,
-        subject_type=issue.subject.kind, subject_id=issue.subject.subject_id, subject_version=issue.subject.version,
-        issued_at=issue.issued_at, expires_at=issue.expires_at, signing_key_id=api.key.key_id,
-        canonical_payload=payload, signature=api.key.sign(payload)))
+    row = await store.insert_certificate(
+        uow.session, tenant_id=tenant, certificate_id=certificate_id, recipient_id=issue.recipient_id,
+        subject=issue.subject, issued_at=issue.issued_at, expires_at=issue.expires_at,
+        signing_key_id=api.key.key_id, canonical_payload=payload, signature=api.key.sign(payload))
     if row is not None:
         await _append_status(uow, row, CertificateStatus.ACTIVE, now, principal.subject)
     return row

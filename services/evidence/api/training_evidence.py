@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict
 
 from learning.evidence.v1 import evidence_service_pb2 as spb
 from services.evidence import domain, store
@@ -41,11 +40,11 @@ async def record_training_evidence(api, request, context):
         existing = await store.evidence_by_session(uow.session, tenant, record.session_id)
         if existing is None:
             last_sequence, last_hash = await store.lock_chain_head(uow.session, tenant)
-            new = await store.append_evidence(uow.session, dict(
+            new = await store.append_evidence(uow.session, domain.NewEvidence(
                 tenant_id=tenant, evidence_id=str(uuid.uuid4()), session_id=record.session_id,
                 employee_id=record.employee_id, schema_version=record.schema_version,
                 session_status=document["session"]["status"], canonical_json=canonical, content_hash=content_hash,
-                generated_at=now_millis(), **asdict(domain.next_link(last_sequence, last_hash, content_hash))))
+                generated_at=now_millis(), link=domain.next_link(last_sequence, last_hash, content_hash)))
             if new is None:
                 # A concurrent call for the same session committed first (we waited on its chain lock).
                 existing = await store.evidence_by_session(uow.session, tenant, record.session_id)
