@@ -36,10 +36,10 @@ FORBIDDEN_PACKAGES: dict[str, set[str]] = {
 }
 
 
-def _imports(path: Path) -> list[tuple[int, str]]:
+def _imports(path: Path, root: Path) -> list[tuple[int, str]]:
     """(line, dotted module) of every import in `path`, relative imports resolved."""
     tree = ast.parse(path.read_text(), filename=str(path))
-    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    package = ".".join(path.relative_to(root).with_suffix("").parts[:-1])
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -62,8 +62,8 @@ def _layer(path: Path, service_dir: Path) -> str | None:
     return name if name in SKELETON else None
 
 
-def _service_modules():
-    for service_dir in sorted((ROOT / "services").iterdir()):
+def _service_modules(root: Path):
+    for service_dir in sorted((root / "services").iterdir()):
         if (service_dir / "__init__.py").exists():
             for path in sorted(service_dir.rglob("*.py")):
                 if "migrations" not in path.parts:
@@ -72,11 +72,11 @@ def _service_modules():
 
 def layering_violations(root: Path = ROOT) -> list[str]:
     problems = []
-    for service_dir, path in _service_modules():
+    for service_dir, path in _service_modules(root):
         service = service_dir.name
         layer = _layer(path, service_dir)
         where = path.relative_to(root)
-        for line, module in _imports(path):
+        for line, module in _imports(path, root):
             parts = module.split(".")
             if parts[0] == "services" and len(parts) > 1 and parts[1] != service:
                 problems.append(f"{where}:{line} imports {module}: a service never imports another service")
@@ -88,7 +88,7 @@ def layering_violations(root: Path = ROOT) -> list[str]:
                 if module == package or module.startswith(package + "."):
                     problems.append(f"{where}:{line} imports {module}: {layer} must not import {package}")
     for path in sorted((root / "shared").rglob("*.py")):
-        for line, module in _imports(path):
+        for line, module in _imports(path, root):
             if module == "services" or module.startswith("services."):
                 problems.append(f"{path.relative_to(root)}:{line} imports {module}: shared imports no service")
     return sorted(set(problems))
@@ -120,12 +120,7 @@ def test_a_deliberate_violation_is_caught(tmp_path):
     (tmp_path / "services" / "alpha" / "convert.py").write_text("from . import validate\n")
     (tmp_path / "services" / "alpha" / "api.py").write_text("from services.beta import store\nimport sqlalchemy\n")
     (tmp_path / "shared" / "thing.py").write_text("import services.alpha.domain\n")
-    global ROOT
-    saved, ROOT = ROOT, tmp_path
-    try:
-        problems = "\n".join(layering_violations(tmp_path))
-    finally:
-        ROOT = saved
+    problems = "\n".join(layering_violations(tmp_path))
     for expected in ("domain.py:1 imports services.alpha.store: domain must not import store",
                      "domain.py:2 imports grpc: domain must not import grpc",
                      "store.py:1 imports services.alpha.api: store must not import api",

@@ -39,13 +39,23 @@ def drift(owner_url: str, metadata: MetaData) -> list:
         engine.dispose()
 
 
+def describe(difference) -> str:
+    """One line per difference: the operation autogenerate would emit and what it is about."""
+    if isinstance(difference, tuple):
+        operation, subject = difference[0], difference[1]
+        table = getattr(getattr(subject, "table", None), "name", "")
+        name = getattr(subject, "name", None) or subject
+        return f"{operation} {name}" + (f" on {table}" if table else "")
+    return str(difference)  # modify_* operations come as lists of tuples
+
+
 @pytest.mark.parametrize("service", SERVICES_WITH_TABLES)
 def test_tables_match_the_migrated_database(service, provision_service):
     tables = importlib.import_module(f"services.{service}.tables")
     database = provision_service(service, ROOT / "services" / service / "migrations", tables.APPEND_ONLY_TABLES)
     differences = drift(database.owner_url, tables.metadata)
     assert not differences, f"services/{service}/tables.py differs from its migrations:\n" + "\n".join(
-        f"  {difference}" for difference in differences)
+        f"  {describe(difference)}" for difference in differences)
 
 
 def test_a_deliberate_drift_is_reported(provision_service):
