@@ -54,21 +54,33 @@ class DomainError(Exception):
         return status
 
 
+# A client's default limit for all response headers and trailers is 8 KiB (grpc-core), and the details
+# ride in one trailer: a request with thousands of bad fields must not produce an answer the client
+# cannot even read. The first violations are reported; ErrorInfo.metadata "violation_count" says how
+# many there were in all.
+MAX_REPORTED_VIOLATIONS = 50
+MAX_REPORTED_TEXT = 200
+
+
 class InvalidArgument(DomainError):
     code = grpc.StatusCode.INVALID_ARGUMENT
     reason = "ERROR_REASON_INVALID_FIELD"
 
     def __init__(self, violations: list[FieldViolation], message: str | None = None) -> None:
         self.violations = violations
-        summary = "; ".join(f"{v.field}: {v.description}" for v in violations[:5])
-        super().__init__(message or f"invalid request: {summary}")
+        summary = "; ".join(f"{v.field}: {v.description}" for v in violations[:5])[:1000]
+        more = len(violations) - MAX_REPORTED_VIOLATIONS
+        metadata = {"violation_count": str(len(violations))} if more > 0 else None
+        suffix = f" (and {more} more)" if more > 0 else ""
+        super().__init__(message or f"invalid request: {summary}{suffix}", metadata=metadata)
 
     def details(self) -> list:
         return [
             error_details_pb2.BadRequest(
                 field_violations=[
-                    error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.description)
-                    for v in self.violations
+                    error_details_pb2.BadRequest.FieldViolation(field=v.field[:MAX_REPORTED_TEXT],
+                                                                description=v.description[:MAX_REPORTED_TEXT])
+                    for v in self.violations[:MAX_REPORTED_VIOLATIONS]
                 ]
             )
         ]

@@ -33,6 +33,10 @@ from shared.validation import canonical_uuid
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
+# A page's items stop short of this many serialized bytes (at least one item per page), so a List
+# answer always fits a default client's 4 MiB limit, whatever page_size asked for (AIP-158 allows
+# short pages). Records are bounded when they are written so that one always fits.
+MAX_PAGE_BYTES = 3 * 1024 * 1024
 MAX_TOKEN_CHARS = 512  # far above any token we issue; longer input is refused before decoding
 _FORMAT = "p1"
 _SEPARATOR = "\x1f"  # cannot occur in any rendered key part
@@ -129,17 +133,17 @@ class PageTokens:
         return key
 
     def page(self, rows: Sequence, limit: int, scope: str, key: Callable[[Any], Sequence[Any]], *,
-             convert: Callable[[Any], Any] | None = None, max_bytes: int | None = None) -> tuple[list, str]:
+             convert: Callable[[Any], Any] | None = None, max_bytes: int = MAX_PAGE_BYTES) -> tuple[list, str]:
         """Cut a page out of `rows` (fetched with limit + 1) and the token of the next page ("" at the end).
 
-        With `convert`, the page holds converted items; with `max_bytes` as well, it stops before the
-        items' serialized size would pass it (at least one item), as AIP-158 allows a short page.
+        With `convert`, the page holds the converted protos and stops before their serialized size
+        would pass `max_bytes` (at least one item); the next page continues after the last one kept.
         """
         items = []
         size = 0
         for row in rows[:limit]:
             item = convert(row) if convert is not None else row
-            if max_bytes is not None:
+            if convert is not None:
                 size += item.ByteSize()
                 if items and size > max_bytes:
                     break

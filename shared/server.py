@@ -28,6 +28,8 @@ from shared.interceptors import AuthInterceptor, ErrorInterceptor, LoggingInterc
 
 log = logging.getLogger("learning.server")
 
+MAX_METADATA_BYTES = 16 * 1024
+
 Worker = Callable[[asyncio.Event], Awaitable[None]]
 
 
@@ -58,6 +60,10 @@ class ServiceHost:
             options=[
                 ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
                 ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+                # Request headers are small (a token, a request id, tracing): refuse big ones in the
+                # transport, before any of them reaches Python (grpc's default is 8 KiB soft / 16 KiB hard).
+                ("grpc.max_metadata_size", MAX_METADATA_BYTES),
+                ("grpc.absolute_max_metadata_size", MAX_METADATA_BYTES),
                 ("grpc.so_reuseport", 0),
             ],
         )

@@ -17,6 +17,12 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 # The range google.protobuf.Timestamp allows: 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999999Z.
 MIN_TIMESTAMP_SECONDS, MAX_TIMESTAMP_SECONDS = -62135596800, 253402300799
+# The one rule for times that are RECORDED (event times, certificate dates, evidence times), in every
+# service: not before 1970-01-02. An unset or zero timestamp is a client bug, not a moment anything
+# happened, and a time one service records must be accepted by the services its records travel to
+# (a certificate's dates become audit events' occur_time). Query bounds may be any valid Timestamp.
+EARLIEST_RECORDED_SECONDS = 86_400
+EARLIEST_RECORDED = datetime(1970, 1, 2, tzinfo=UTC)
 
 
 def utcnow() -> datetime:

@@ -19,7 +19,7 @@ from datetime import datetime
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from shared.errors import FieldViolation, InvalidArgument
-from shared.timeutil import from_timestamp, valid_timestamp
+from shared.timeutil import EARLIEST_RECORDED_SECONDS, from_timestamp, valid_timestamp
 
 MAX_TEXT = 10_000
 
@@ -105,6 +105,14 @@ class Violations:
         if self.check(valid_timestamp(value), field, "is not a valid timestamp"):
             return from_timestamp(value)
         return None
+
+    def recorded_time(self, value: Timestamp, field: str) -> datetime | None:
+        """A time that will be recorded: a valid Timestamp, not before 1970-01-02 (shared.timeutil)."""
+        moment = self.timestamp(value, field)
+        if moment is not None and not self.check(value.seconds >= EARLIEST_RECORDED_SECONDS, field,
+                                                 "must be after 1970-01-02"):
+            return None
+        return moment
 
     def time_range(self, request, field: str) -> tuple[datetime | None, datetime | None]:
         """(start, end) of an optional learning.common.v1.TimeRange field (either bound may be unset);

@@ -21,19 +21,19 @@ import enum
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from shared.canonical import canonical_json, sha256_hex
 from shared.timeutil import format_micros
 
-ACTION_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
-NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_.-]*$")  # subject_type and source_service
+# Matched with fullmatch: "$" would also match before a trailing newline ("course.published\n").
+ACTION_PATTERN = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
+NAME_PATTERN = re.compile(r"[a-z][a-z0-9_.-]*")  # subject_type and source_service
 MAX_ACTION = 100
 MAX_NAME = 64
 MAX_ID = 200
 MAX_PAYLOAD_BYTES = 64 * 1024
 MAX_FUTURE = timedelta(minutes=5)
-EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)  # an unset or zero timestamp is a client bug, not an event
 MAX_BATCH = 1000
 
 

@@ -214,7 +214,9 @@ def test_unknown_ids_are_not_found(evidence_stub, auditor_md, tenant):
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-TEXT = st.text(min_size=1, max_size=40).filter(lambda s: s.strip())
+# Valid text is any text but NUL (the one text rule of every service, shared.validation).
+NO_NUL = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+TEXT = st.text(NO_NUL, min_size=1, max_size=40).filter(lambda s: s.strip())
 SCORE = st.one_of(st.sampled_from([0.0, 1.0, 0.5, 5e-324, 1e-7, 0.1 + 0.2]), st.floats(0.0, 1.0))
 NANOS = st.integers(0, 999_999_999)
 
@@ -241,7 +243,7 @@ def test_generated_valid_bodies_round_trip_to_their_hash(evidence_stub, tokens, 
             item.employee_answer.score = data.draw(SCORE)
             item.employee_answer.submit_time.nanos = data.draw(NANOS)
             if item.response_type == pb.RESPONSE_TYPE_FREE_TEXT:
-                item.employee_answer.free_text_response = data.draw(st.text(max_size=60))
+                item.employee_answer.free_text_response = data.draw(st.text(NO_NUL, max_size=60))
                 if data.draw(st.booleans()):
                     item.employee_answer.ClearField("llm_rationale")
             else:

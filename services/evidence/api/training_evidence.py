@@ -17,7 +17,6 @@ from shared.validation import required_id
 
 RECORD_ROLES = frozenset({SERVICE, ADMIN})
 READ_ROLES = frozenset({AUDITOR, ADMIN, SERVICE})
-MAX_RESPONSE_BYTES = 4 * 1024 * 1024  # evidence bodies can be large; pages stop short of this
 
 LIST_TOKENS = PageTokens("ListTrainingEvidence", key=(TIME, UUID))
 
@@ -33,6 +32,7 @@ async def record_training_evidence(api, request, context):
     tenant = record.tenant_id
     document = convert.to_canonical(record.evidence)
     canonical = canonical_json(document)
+    validate.canonical_size(canonical)
     content_hash = sha256_hex(canonical)
     new = None
     async with api.work(context) as uow:
@@ -99,7 +99,7 @@ async def list_training_evidence(api, request, context):
         rows = await store.list_evidence(uow.session, request.tenant_id, query.filters, after, query.limit + 1)
     # Possibly fewer than page_size, as the contract allows, so the response stays small.
     items, next_token = LIST_TOKENS.page(rows, query.limit, scope, key=lambda r: (r.generated_at, r.evidence_id),
-                                         convert=convert.training_evidence, max_bytes=MAX_RESPONSE_BYTES)
+                                         convert=convert.training_evidence)
     return spb.ListTrainingEvidenceResponse(training_evidence=items, next_page_token=next_token)
 
 

@@ -70,10 +70,10 @@ def issue(request: spb.IssueCertificateRequest, now: datetime) -> IssueInput:
                           path.version)
         v.check(path.version >= 1, "learning_path.version", "must be at least 1")
     issued_at, expires_at = now, None
-    if request.HasField("issue_time") and v.timestamp(request.issue_time, "issue_time"):
+    if request.HasField("issue_time") and v.recorded_time(request.issue_time, "issue_time"):
         issued_at = millis_datetime(request.issue_time)
         v.check(issued_at <= now, "issue_time", "must not be in the future")
-    if request.HasField("expire_time") and v.timestamp(request.expire_time, "expire_time"):
+    if request.HasField("expire_time") and v.recorded_time(request.expire_time, "expire_time"):
         expires_at = millis_datetime(request.expire_time)
         v.check(expires_at > issued_at, "expire_time", "must be after issue_time")
     v.raise_if_any()

@@ -26,6 +26,10 @@ MAX_LONG_TEXT = 10_000        # narratives, question text, rationales, option te
 MAX_MODULES = 100
 MAX_ITEMS_PER_MODULE = 200
 MAX_OPTIONS = 50
+# A record must come back whole in every read: Get/Record answer with the body, Export with its canonical
+# JSON, and a default client accepts 4 MiB. 2 MiB of canonical JSON leaves room for both (a realistic
+# five-module session is about 12 kB).
+MAX_CANONICAL_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -50,14 +54,24 @@ def record(request: spb.RecordTrainingEvidenceRequest) -> RecordInput:
     employee_id = v.uuid(request.employee_id, "employee_id")
     v.check(request.schema_version in (0, CURRENT_SCHEMA_VERSION), "schema_version",
             f"must be 0 (current) or {CURRENT_SCHEMA_VERSION}")
-    if request.HasField("evidence"):
-        _Body(v, request.tenant_id, session_id, employee_id).body(request.evidence)
-    else:
+    if not request.HasField("evidence"):
         v.add("evidence", "is required")
+    elif request.evidence.ByteSize() > MAX_CANONICAL_BYTES:  # cheap bound before the body is walked
+        v.add("evidence", f"is too large: at most {MAX_CANONICAL_BYTES} bytes")
+    else:
+        _Body(v, request.tenant_id, session_id, employee_id).body(request.evidence)
     v.raise_if_any()
     return RecordInput(tenant_id=request.tenant_id, session_id=session_id, employee_id=employee_id,
                        schema_version=request.schema_version or CURRENT_SCHEMA_VERSION,
                        evidence=_with_session_ids(request.evidence, session_id, employee_id))
+
+
+def canonical_size(canonical: bytes) -> None:
+    """The stored canonical JSON must fit every read of the record (MAX_CANONICAL_BYTES)."""
+    v = Violations()
+    v.check(len(canonical) <= MAX_CANONICAL_BYTES, "evidence",
+            f"is too large: its canonical JSON is {len(canonical)} bytes, at most {MAX_CANONICAL_BYTES}")
+    v.raise_if_any()
 
 
 def _with_session_ids(body: pb.EvidenceBody, session_id: str, employee_id: str) -> pb.EvidenceBody:
@@ -102,19 +116,16 @@ class _Body:
                        "correctness or other undeclared data)")
 
     def text(self, value: str, path: str, max_len: int, *, required: bool = True) -> None:
-        # Not Violations.text: body text is hashed and stored as bytea, where NUL is harmless, and the
-        # contract has always accepted it.
-        if required and not value.strip():
-            self.v.add(path, "is required and must not be blank")
-        elif len(value) > max_len:
-            self.v.add(path, f"must be at most {max_len} characters")
+        # The shared text rule (no NUL either): a body must be something every service and client that
+        # receives it (audit payloads, PostgreSQL text, JSON tooling) accepts too.
+        self.v.text(value, path, required=required, max_len=max_len)
 
     def timestamp(self, owner: Message, field: str, path: str, *, required: bool = True) -> bool:
         if not owner.HasField(field):
             if required:
                 self.v.add(path, "is required")
             return False
-        return self.v.timestamp(getattr(owner, field), path) is not None
+        return self.v.recorded_time(getattr(owner, field), path) is not None
 
     def body(self, body: pb.EvidenceBody) -> None:
         self.unknown(body, "evidence")

@@ -1,0 +1,149 @@
+"""Hostile input found from outside (issue "shared request path", part 2), fixed once in shared/ and
+checked here against the real services: every answer stays small, typed and INVALID_ARGUMENT-shaped."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+
+import grpc
+import pytest
+from google.protobuf.timestamp_pb2 import Timestamp
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
+
+from learning.audit.v1 import audit_service_pb2 as audit_pb
+from learning.catalog.v1 import catalog_resources_pb2 as res
+from learning.catalog.v1 import catalog_service_pb2 as catalog_pb
+from learning.common.v1 import common_pb2
+from learning.evidence.v1 import evidence_service_pb2 as evidence_pb
+from tests.audit.conftest import make_event
+from tests.evidence import builders
+from tests.support.rpc import field_violations
+
+DEFAULT_CLIENT_METADATA_LIMIT = 8 * 1024
+DEFAULT_CLIENT_MESSAGE_LIMIT = 4 * 1024 * 1024
+NESTED_JSON_TOKEN = base64.urlsafe_b64encode(b"[" * 50_000 + b"]" * 50_000).decode().rstrip("=")
+
+
+def _invalid(call, request, metadata) -> grpc.RpcError:
+    with pytest.raises(grpc.RpcError) as caught:
+        call(request, metadata=metadata)
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT, caught.value.details()
+    return caught.value
+
+
+def _trailer_bytes(error: grpc.RpcError) -> int:
+    return sum(len(value) for key, value in error.trailing_metadata() or () if key == "grpc-status-details-bin")
+
+
+def test_a_deeply_nested_page_token_is_invalid_on_every_list(catalog_stub, evidence_stub, audit_stub, tokens, tenant):
+    md = tokens.metadata(tenant, ["admin", "auditor"], subject=str(uuid.uuid4()))
+    course_id = str(uuid.uuid4())
+    lists = [
+        (catalog_stub.ListCourses, catalog_pb.ListCoursesRequest(tenant_id=tenant)),
+        (catalog_stub.ListLearningPaths, catalog_pb.ListLearningPathsRequest(tenant_id=tenant)),
+        (catalog_stub.ListCourseVersions, catalog_pb.ListCourseVersionsRequest(tenant_id=tenant, course_id=course_id)),
+        (evidence_stub.ListTrainingEvidence, evidence_pb.ListTrainingEvidenceRequest(tenant_id=tenant)),
+        (evidence_stub.ListCertificates, evidence_pb.ListCertificatesRequest(tenant_id=tenant)),
+        (audit_stub.ListAuditEvents, audit_pb.ListAuditEventsRequest(tenant_id=tenant)),
+    ]
+    for call, request in lists:
+        request.page_token = NESTED_JSON_TOKEN
+        error = _invalid(call, request, md)
+        assert "page_token" in field_violations(error), (call, field_violations(error))
+
+
+def test_error_details_stay_under_the_default_client_limit(catalog_stub, author_md, tenant):
+    course = catalog_stub.CreateCourse(catalog_pb.CreateCourseRequest(tenant_id=tenant, title="C"),
+                                       metadata=author_md).course
+    module = catalog_stub.CreateModule(catalog_pb.CreateModuleRequest(tenant_id=tenant, course_id=course.course_id,
+                                                                      title="M"), metadata=author_md).module
+    request = catalog_pb.CreateQuizRequest(
+        tenant_id=tenant, module_id=module.module_id, title="Quiz", pass_threshold=0.8, max_attempts=3,
+        scoring_policy=res.QUIZ_SCORING_POLICY_HIGHEST_ATTEMPT,
+        questions=[res.QuizQuestion(prompt="") for _ in range(100)])  # 200 violations
+    error = _invalid(catalog_stub.CreateQuiz, request, author_md)
+    status = rpc_status.from_call(error)
+    bad_request = error_details_pb2.BadRequest()
+    info = error_details_pb2.ErrorInfo()
+    for detail in status.details:
+        detail.Unpack(bad_request) if detail.Is(bad_request.DESCRIPTOR) else detail.Unpack(info)
+    assert len(bad_request.field_violations) == 50
+    assert int(info.metadata["violation_count"]) == 200
+    assert _trailer_bytes(error) < DEFAULT_CLIENT_METADATA_LIMIT
+
+
+def test_an_oversized_audit_batch_is_refused_whole_with_one_violation(audit_stub, all_tenants_service_md):
+    request = audit_pb.RecordEventsRequest(events=[audit_pb.AuditEvent() for _ in range(50_000)])
+    error = _invalid(audit_stub.RecordEvents, request, all_tenants_service_md)
+    assert list(field_violations(error)) == ["events"]
+    assert _trailer_bytes(error) < DEFAULT_CLIENT_METADATA_LIMIT
+
+
+def test_oversized_headers_and_tokens_are_refused_before_authentication(catalog_stub, tenant):
+    request = catalog_pb.ListCoursesRequest(tenant_id=tenant)
+    with pytest.raises(grpc.RpcError) as caught:  # 1 MiB header: refused by the transport
+        catalog_stub.ListCourses(request, metadata=(("x-padding", "a" * 1024 * 1024),))
+    assert caught.value.code() in (grpc.StatusCode.RESOURCE_EXHAUSTED, grpc.StatusCode.INTERNAL,
+                                   grpc.StatusCode.UNAVAILABLE), caught.value
+    with pytest.raises(grpc.RpcError) as caught:  # a 10 kB "token": never decoded
+        catalog_stub.ListCourses(request, metadata=(("authorization", "Bearer " + "a" * 10_000),))
+    assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    assert "at most" in caught.value.details()
+
+
+def test_names_are_matched_whole(audit_stub, all_tenants_service_md, tenant):
+    error = _invalid(audit_stub.RecordEvents, audit_pb.RecordEventsRequest(
+        events=[make_event(tenant, action="course.published\n")]), all_tenants_service_md)
+    assert "events[0].action" in field_violations(error)
+    error = _invalid(audit_stub.RecordEvents, audit_pb.RecordEventsRequest(
+        events=[make_event(tenant, source_service="catalog\n")]), all_tenants_service_md)
+    assert "events[0].source_service" in field_violations(error)
+
+
+def test_nul_is_refused_in_evidence_as_everywhere(evidence_stub, service_md, tenant):
+    request = builders.request(tenant)
+    request.evidence.modules[0].title = "Supplier\x00risk"
+    request.evidence.outcome.module_scores[0].title = "Supplier\x00risk"
+    error = _invalid(evidence_stub.RecordTrainingEvidence, request, service_md)
+    assert field_violations(error)["evidence.modules[0].title"] == "must not contain NUL characters"
+
+
+def test_recorded_times_follow_one_rule(evidence_stub, admin_md, tenant):
+    request = evidence_pb.IssueCertificateRequest(
+        tenant_id=tenant, request_id=str(uuid.uuid4()), recipient_id=str(uuid.uuid4()),
+        course=common_pb2.CourseVersionRef(course_id=str(uuid.uuid4()), version=1),
+        issue_time=Timestamp(seconds=-62135596800))  # year 1: the audit log would refuse its events for ever
+    error = _invalid(evidence_stub.IssueCertificate, request, admin_md)
+    assert field_violations(error)["issue_time"] == "must be after 1970-01-02"
+
+
+def test_evidence_is_refused_when_a_read_could_not_return_it(evidence_stub, service_md, tenant):
+    request = builders.request(tenant, modules=1, questions=1)
+    question = request.evidence.modules[0].quiz_questions[0]
+    # Within every per-field limit, but 200 x 10,000 control characters canonicalize to ~12 MB of JSON.
+    for _ in range(199):
+        extra = request.evidence.modules[0].quiz_questions.add()
+        extra.CopyFrom(question)
+        extra.question_id = str(uuid.uuid4())
+    for item in request.evidence.modules[0].quiz_questions:
+        item.question_text = "\x01" * 10_000
+    error = _invalid(evidence_stub.RecordTrainingEvidence, request, service_md)
+    assert "evidence" in field_violations(error)
+
+
+def test_list_pages_stop_before_a_default_client_limit(audit_stub, all_tenants_service_md, auditor_md, tenant):
+    big = {"blob": "x" * 60_000}
+    for _ in range(3):
+        audit_stub.RecordEvents(audit_pb.RecordEventsRequest(
+            events=[make_event(tenant, payload=big) for _ in range(40)]), metadata=all_tenants_service_md)
+    seen, token, pages = 0, "", 0
+    while True:
+        response = audit_stub.ListAuditEvents(audit_pb.ListAuditEventsRequest(
+            tenant_id=tenant, page_size=500, page_token=token), metadata=auditor_md)
+        assert response.ByteSize() < DEFAULT_CLIENT_MESSAGE_LIMIT
+        seen, token, pages = seen + len(response.events), response.next_page_token, pages + 1
+        if not token:
+            break
+    assert seen == 120 and pages >= 3
