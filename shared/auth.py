@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextvars
 import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,21 +98,51 @@ def reset_current_principal(token: contextvars.Token) -> None:
 
 
 class TokenVerifier:
-    def __init__(self, public_key_pem: str, *, issuer: str, audience: str) -> None:
+    """Verifies bearer tokens; a token it has verified is remembered until it expires.
+
+    Why a cache: decoding a JWT and checking its Ed25519 signature costs more CPU than a small read,
+    and clients send the same token on every call for its whole lifetime. What a remembered token
+    skips is only what cannot change for the same bytes: the signature, issuer, audience and claim
+    shapes. Expiry is checked on every call, exactly as for a fresh token, so a remembered token
+    stops working the second it would have failed fresh; not-before and issued-at only ever become
+    valid with time. Failures are never remembered. At most `cache_size` tokens are kept, least
+    recently used dropped first, so a flood of distinct tokens costs memory for `cache_size` only.
+    """
+
+    def __init__(self, public_key_pem: str, *, issuer: str, audience: str, cache_size: int = 4096,
+                 clock=time.time) -> None:
         if not public_key_pem.strip():
             raise RuntimeError("no JWT public key configured (set <PREFIX>_JWT_PUBLIC_KEY or _FILE)")
         self._key = serialization.load_pem_public_key(public_key_pem.encode())
         self._issuer = issuer
         self._audience = audience
+        self._cache_size = cache_size
+        self._clock = clock
+        self._verified: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
 
     def verify(self, authorization: str | None) -> Principal:
         if not authorization:
             raise Unauthenticated("missing authorization metadata")
         if len(authorization) > MAX_AUTHORIZATION_CHARS:
             raise Unauthenticated(f"authorization must be at most {MAX_AUTHORIZATION_CHARS} characters")
+        remembered = self._verified.get(authorization)
+        if remembered is not None:
+            principal, expires = remembered
+            if self._clock() < expires:
+                self._verified.move_to_end(authorization)
+                return principal
+            del self._verified[authorization]  # expired: decoded afresh below, which refuses it
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise Unauthenticated("authorization must be 'Bearer <token>'")
+        principal, expires = self._decode(token)
+        if self._cache_size > 0:
+            self._verified[authorization] = (principal, expires)
+            if len(self._verified) > self._cache_size:
+                self._verified.popitem(last=False)
+        return principal
+
+    def _decode(self, token: str) -> tuple[Principal, float]:
         try:
             claims = jwt.decode(
                 token,
@@ -129,7 +160,9 @@ class TokenVerifier:
             raise Unauthenticated("token has no tenant_id claim")
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise Unauthenticated("token roles claim must be a list of strings")
-        return Principal(subject=str(claims["sub"]), tenant_id=tenant, roles=frozenset(roles) & ALL_ROLES)
+        principal = Principal(subject=str(claims["sub"]), tenant_id=tenant, roles=frozenset(roles) & ALL_ROLES)
+        # PyJWT accepted `exp`; the token is remembered until exactly the moment PyJWT would refuse it.
+        return principal, int(claims["exp"])  # compared as PyJWT does: valid while now < int(exp)
 
 
 class TokenMinter:

@@ -1,6 +1,7 @@
 """The command line every service shares: `python -m services.<name> [serve|migrate]`.
 
-    serve    (default) migrate first if <PREFIX>_MIGRATE_ON_START, then serve until SIGTERM/SIGINT
+    serve    (default) migrate first if <PREFIX>_MIGRATE_ON_START, then serve until SIGTERM/SIGINT;
+             with <PREFIX>_WORKERS=N > 1, N worker processes on the same port (shared/workers.py)
     migrate  apply the service's Alembic migrations as the owner role and grant the runtime role
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +18,7 @@ from shared.logging import configure_logging
 from shared.migrations import migrate
 from shared.server import ServiceHost
 from shared.settings import ServiceSettings
+from shared.workers import supervise
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,9 @@ def main(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
     if args.command == "migrate" or settings.migrate_on_start:
         definition.migrate(settings)
     if args.command == "serve":
+        if settings.workers > 1:
+            prefix = str(settings.model_config.get("env_prefix", ""))
+            sys.exit(asyncio.run(supervise(definition.name, prefix, settings.listen_address, settings.workers)))
         asyncio.run(_serve(definition, settings))
 
 

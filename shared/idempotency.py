@@ -10,16 +10,28 @@ is ALREADY_EXISTS. Each service's first migration creates `idempotency_keys`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from google.protobuf.message import Message
-from sqlalchemy import Column, DateTime, LargeBinary, MetaData, PrimaryKeyConstraint, Table, Text, func, select
+from sqlalchemy import (
+    Column,
+    DateTime,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    bindparam,
+    func,
+    select,
+)
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.db import Query, Session
 from shared.errors import AlreadyExists
 
 R = TypeVar("R", bound=Message)
@@ -48,7 +60,7 @@ class Once(Generic[R]):
 
 
 async def run_once(
-    session: AsyncSession,
+    session: Session,
     table: Table,
     *,
     tenant_id: str,
@@ -69,20 +81,11 @@ async def run_once(
         return Once(await compute(), replayed=False)
     method = request.DESCRIPTOR.name.removesuffix("Request")
     fingerprint = hashlib.sha256(request.SerializeToString(deterministic=True)).digest()
-    claimed = await session.execute(
-        insert(table)
-        .values(tenant_id=tenant_id, request_id=request_id, method=method, request_fingerprint=fingerprint)
-        .on_conflict_do_nothing()
-        .returning(table.c.request_id)
-    )
+    statements = _statements(table)
+    claimed = await session.execute(statements.claim, tenant_id=tenant_id, request_id=request_id, method=method,
+                                    request_fingerprint=fingerprint)
     if claimed.first() is None:
-        row = (
-            await session.execute(
-                select(table.c.method, table.c.request_fingerprint, table.c.response).where(
-                    table.c.tenant_id == tenant_id, table.c.request_id == request_id
-                )
-            )
-        ).one()
+        row = (await session.execute(statements.stored, tenant_id=tenant_id, request_id=request_id)).one()
         if row.method != method or row.request_fingerprint != fingerprint or row.response is None:
             first = response_type.FromString(row.response) if row.method == method and row.response else None
             metadata = {"request_id": request_id, **(conflict_metadata(first) if conflict_metadata else {})}
@@ -90,12 +93,30 @@ async def run_once(
                                 metadata=metadata)
         return Once(response_type.FromString(row.response), replayed=True)
     response = await compute()
-    await session.execute(
-        table.update()
-        .where(table.c.tenant_id == tenant_id, table.c.request_id == request_id)
-        .values(response=response.SerializeToString(deterministic=True))
-    )
+    await session.execute(statements.answer, tenant_id=tenant_id, request_id=request_id,
+                          response=response.SerializeToString(deterministic=True))
     return Once(response, replayed=False)
+
+
+@dataclass(frozen=True)
+class _Statements:
+    claim: Query
+    stored: Query
+    answer: Query
+
+
+@functools.cache
+def _statements(table: Table) -> _Statements:
+    """The three statements of run_once for one service's table, compiled once."""
+    key = (table.c.tenant_id == bindparam("tenant_id"), table.c.request_id == bindparam("request_id"))
+    return _Statements(
+        claim=Query(insert(table).values(tenant_id=bindparam("tenant_id"), request_id=bindparam("request_id"),
+                                         method=bindparam("method"),
+                                         request_fingerprint=bindparam("request_fingerprint"))
+                    .on_conflict_do_nothing().returning(table.c.request_id)),
+        stored=Query(select(table.c.method, table.c.request_fingerprint, table.c.response).where(*key)),
+        answer=Query(table.update().where(*key).values(response=bindparam("response"))),
+    )
 
 
 def create_idempotency_table(op) -> None:

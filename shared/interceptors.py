@@ -1,8 +1,21 @@
-"""Server interceptors, outermost first: request logging, error mapping, authentication.
+"""The request path of every service: one server interceptor, wrapping each method once.
 
-They wrap unary-unary and unary-stream handlers (every learning RPC has one of
-those shapes); health and reflection are left unauthenticated so probes and
-generic tools work without a token.
+`RequestInterceptor` does, per call and in this order:
+  1. request id: the client's `x-request-id` if it is a sane token, else a new one; sent back in the
+     trailing metadata (with the status, so it costs no extra send) and carried by every log line of
+     the call (shared.logging);
+  2. authentication: the bearer token is verified (shared.auth.TokenVerifier, which caches tokens it
+     has verified until they expire) and the caller is exposed through shared.auth.current_principal();
+     health and reflection stay unauthenticated so probes and generic tools work without a token;
+  3. the handler runs;
+  4. error mapping: shared.errors.DomainError becomes its status with rich details, the PostgreSQL
+     errors a client can act on become UNAVAILABLE / ABORTED / DEADLINE_EXCEEDED, anything else is
+     logged with its stack and answered INTERNAL with a generic message;
+  5. one log line: method, status code, milliseconds.
+
+Why one interceptor and a cache: grpc.aio runs every interceptor's `intercept_service` on every call,
+and a wrapper that builds new handler objects per call costs more than the work of a small read. The
+wrapped handler of each method is built the first time the method is called and reused after.
 """
 
 from __future__ import annotations
@@ -16,14 +29,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import grpc
-from grpc_status import rpc_status
 import psycopg
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
+from grpc_status import rpc_status
+from psycopg_pool import PoolTimeout
 
 from shared.auth import TokenVerifier, reset_current_principal, set_current_principal
 from shared.errors import Aborted, DomainError, FieldViolation, InvalidArgument
-from shared.logging import log_fields, request_id_var
+from shared.logging import request_id_var
 
 log = logging.getLogger("learning.rpc")
 
@@ -34,7 +46,6 @@ UNAUTHENTICATED_PREFIXES = (
 )
 
 Behavior = Callable[..., Awaitable]
-Wrapper = Callable[[Behavior, str], Behavior]
 
 
 @dataclass(frozen=True)
@@ -62,43 +73,6 @@ def _tolerant(deserialize):
     return parse
 
 
-def _wrap(handler: grpc.RpcMethodHandler | None, method: str, wrapper: Wrapper, *,
-          tolerant: bool = False) -> grpc.RpcMethodHandler | None:
-    """Return `handler` with its behavior wrapped; other handler shapes pass through.
-
-    `tolerant` swaps in a deserializer that turns unparsable bytes into UndecodableRequest.
-    """
-    if handler is None:
-        return None
-    deserializer = _tolerant(handler.request_deserializer) if tolerant else handler.request_deserializer
-    if handler.unary_unary:
-        return grpc.unary_unary_rpc_method_handler(
-            wrapper(handler.unary_unary, method),
-            request_deserializer=deserializer,
-            response_serializer=handler.response_serializer,
-        )
-    if handler.unary_stream:
-        return grpc.unary_stream_rpc_method_handler(
-            _wrap_stream(handler.unary_stream, method, wrapper),
-            request_deserializer=deserializer,
-            response_serializer=handler.response_serializer,
-        )
-    return handler
-
-
-def _wrap_stream(behavior, method: str, wrapper: Wrapper):
-    # A server-streaming behavior may be an async generator; drive it into context.write.
-    async def drain(request, context):
-        result = behavior(request, context)
-        if hasattr(result, "__aiter__"):
-            async for item in result:
-                await context.write(item)
-        else:
-            await result
-
-    return wrapper(drain, method)
-
-
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:/-]{1,128}")
 
 
@@ -107,85 +81,123 @@ def _client_request_id(value) -> str | None:
     return value if isinstance(value, str) and _REQUEST_ID.fullmatch(value) else None
 
 
-class LoggingInterceptor(grpc.aio.ServerInterceptor):
-    """Gives every call a request id (client's x-request-id or a new one) and logs its outcome."""
+class RequestInterceptor(grpc.aio.ServerInterceptor):
+    """Request id, authentication, error mapping and the per-call log line, for every RPC."""
+
+    def __init__(self, verifier: TokenVerifier) -> None:
+        self._verifier = verifier
+        # method name -> wrapped handler; only methods that exist are stored, so it stays as small
+        # as the services' method tables.
+        self._wrapped: dict[str, grpc.RpcMethodHandler] = {}
 
     async def intercept_service(self, continuation, details):
-        handler = await continuation(details)
+        method = details.method
+        wrapped = self._wrapped.get(method)
+        if wrapped is None:
+            handler = await continuation(details)
+            if handler is None:
+                return None
+            wrapped = self._wrapped.setdefault(method, self._wrap(handler, method))
+        return wrapped
 
-        def wrapper(behavior: Behavior, method: str) -> Behavior:
-            async def logged(request, context):
-                metadata = dict(context.invocation_metadata() or ())
-                request_id = _client_request_id(metadata.get("x-request-id")) or str(uuid.uuid4())
-                token = request_id_var.set(request_id)
-                await context.send_initial_metadata((("x-request-id", request_id),))
-                started = time.perf_counter()
-                code = grpc.StatusCode.OK
-                try:
-                    return await behavior(request, context)
-                except asyncio.CancelledError:
-                    code = grpc.StatusCode.CANCELLED
-                    raise
-                except BaseException:
-                    code = context.code() or grpc.StatusCode.UNKNOWN
-                    raise
-                finally:
-                    level = logging.DEBUG if method.startswith(UNAUTHENTICATED_PREFIXES) else logging.INFO
-                    log_fields(log, level, "rpc", method=method, code=getattr(code, "name", str(code)),
-                               millis=round((time.perf_counter() - started) * 1000, 2))
-                    request_id_var.reset(token)
+    def _wrap(self, handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
+        """`handler` with its behavior run by `_serve`; other handler shapes pass through."""
+        open_method = method.startswith(UNAUTHENTICATED_PREFIXES)
+        # Unparsable request bytes reach authentication, then become INVALID_ARGUMENT.
+        deserializer = handler.request_deserializer if open_method else _tolerant(handler.request_deserializer)
+        if handler.unary_unary:
+            behavior = handler.unary_unary
+            factory = grpc.unary_unary_rpc_method_handler
+        elif handler.unary_stream:
+            behavior = _drain(handler.unary_stream)
+            factory = grpc.unary_stream_rpc_method_handler
+        else:
+            return handler
+        level = logging.DEBUG if open_method else logging.INFO
 
-            return logged
+        async def serve(request, context):
+            return await self._serve(behavior, request, context, method, open_method, level)
 
-        return _wrap(handler, details.method, wrapper)
+        return factory(serve, request_deserializer=deserializer, response_serializer=handler.response_serializer)
+
+    async def _serve(self, behavior: Behavior, request, context, method: str, open_method: bool, level: int):
+        authorization = client_request_id = None
+        for key, value in context.invocation_metadata() or ():
+            if key == "authorization":
+                authorization = value
+            elif key == "x-request-id":
+                client_request_id = value
+        request_id = _client_request_id(client_request_id) or str(uuid.uuid4())
+        request_id_token = request_id_var.set(request_id)
+        principal_token = None
+        started = time.perf_counter()
+        code = "OK"
+        try:
+            context.set_trailing_metadata((("x-request-id", request_id),))
+            if not open_method:
+                principal = self._verifier.verify(authorization)
+                if isinstance(request, UndecodableRequest):  # checked after the token: auth errors come first
+                    raise InvalidArgument([FieldViolation("", "the request message could not be parsed "
+                                                              f"({request.message_error})")])
+                principal_token = set_current_principal(principal)
+            return await behavior(request, context)
+        except DomainError as error:
+            code = error.code.name
+            await _abort(context, error, request_id)
+        except PoolTimeout:  # no pooled connection freed up in time: overload, retryable
+            code = "UNAVAILABLE"
+            await context.abort(grpc.StatusCode.UNAVAILABLE, "database connections exhausted; retry")
+        except psycopg.Error as error:
+            mapped = _database_error(error)
+            if mapped is None:
+                log.exception("database error in %s", method)
+                mapped = (grpc.StatusCode.INTERNAL, "internal error")
+            if isinstance(mapped, DomainError):
+                code = mapped.code.name
+                await _abort(context, mapped, request_id)
+            else:
+                code = mapped[0].name
+                await context.abort(*mapped)
+        except asyncio.CancelledError:
+            code = "CANCELLED"
+            raise
+        except grpc.aio.AbortError:  # the handler aborted the call itself
+            code = getattr(context.code(), "name", "UNKNOWN")
+            raise
+        except Exception:
+            code = "INTERNAL"
+            log.exception("unhandled error in %s", method)
+            await context.abort(grpc.StatusCode.INTERNAL, "internal error")
+        finally:
+            if log.isEnabledFor(level):
+                log.log(level, "rpc", extra={"fields": {
+                    "method": method, "code": code, "millis": round((time.perf_counter() - started) * 1000, 2)}})
+            if principal_token is not None:
+                reset_current_principal(principal_token)
+            request_id_var.reset(request_id_token)
 
 
-class ErrorInterceptor(grpc.aio.ServerInterceptor):
-    """Maps DomainError to its status with rich details; anything unexpected becomes INTERNAL.
+def _drain(behavior: Behavior) -> Behavior:
+    """A server-streaming behavior may be an async generator; drive it into context.write."""
+    async def drain(request, context):
+        result = behavior(request, context)
+        if hasattr(result, "__aiter__"):
+            async for item in result:
+                await context.write(item)
+        else:
+            await result
 
-    Unexpected errors are logged with their stack but the client only gets a
-    generic message: internals never leak through error strings.
-    """
-
-    async def intercept_service(self, continuation, details):
-        handler = await continuation(details)
-
-        def wrapper(behavior: Behavior, method: str) -> Behavior:
-            async def mapped(request, context):
-                try:
-                    return await behavior(request, context)
-                except DomainError as error:
-                    await _abort(context, error)
-                except DBAPIError as error:
-                    mapped_error = _database_error(error)
-                    if mapped_error is None:
-                        log.exception("database error in %s", method)
-                        await context.abort(grpc.StatusCode.INTERNAL, "internal error")
-                    elif isinstance(mapped_error, DomainError):
-                        await _abort(context, mapped_error)
-                    else:
-                        await context.abort(*mapped_error)
-                except SQLAlchemyTimeoutError:  # no pooled connection freed up in time: overload, retryable
-                    await context.abort(grpc.StatusCode.UNAVAILABLE, "database connections exhausted; retry")
-                except (asyncio.CancelledError, grpc.aio.AbortError):
-                    raise
-                except Exception:
-                    log.exception("unhandled error in %s", method)
-                    await context.abort(grpc.StatusCode.INTERNAL, "internal error")
-
-            return mapped
-
-        return _wrap(handler, details.method, wrapper)
+    return drain
 
 
-async def _abort(context, error: DomainError) -> None:
+async def _abort(context, error: DomainError, request_id: str) -> None:
     status = rpc_status.to_status(error.to_status_proto())
-    await context.abort(status.code, status.details, status.trailing_metadata)
+    await context.abort(status.code, status.details, (*status.trailing_metadata, ("x-request-id", request_id)))
 
 
-def _database_error(error: DBAPIError):
+def _database_error(error: psycopg.Error):
     """Translate the PostgreSQL errors a client can act on; None means a real fault."""
-    sqlstate = getattr(error.orig, "sqlstate", None)
+    sqlstate = error.sqlstate
     if sqlstate == "57014":  # query_canceled: our SET LOCAL statement_timeout from the deadline
         return (grpc.StatusCode.DEADLINE_EXCEEDED, "deadline exceeded while waiting for the database")
     if sqlstate in ("40001", "40P01"):  # serialization failure, deadlock: safe to retry
@@ -193,35 +205,6 @@ def _database_error(error: DBAPIError):
     if sqlstate in ("08000", "08001", "08003", "08006", "57P01", "57P03"):
         return (grpc.StatusCode.UNAVAILABLE, "database unavailable")
     # No SQLSTATE at all: the server could not be reached (refused, reset, DNS); retryable.
-    if error.connection_invalidated or (sqlstate is None and isinstance(error.orig, psycopg.OperationalError)):
+    if sqlstate is None and isinstance(error, psycopg.OperationalError):
         return (grpc.StatusCode.UNAVAILABLE, "database unavailable")
     return None
-
-
-class AuthInterceptor(grpc.aio.ServerInterceptor):
-    """Verifies the bearer token and exposes the caller through shared.auth.current_principal()."""
-
-    def __init__(self, verifier: TokenVerifier) -> None:
-        self._verifier = verifier
-
-    async def intercept_service(self, continuation, details):
-        handler = await continuation(details)
-        if details.method.startswith(UNAUTHENTICATED_PREFIXES):
-            return handler
-
-        def wrapper(behavior: Behavior, method: str) -> Behavior:
-            async def authenticated(request, context):
-                metadata = dict(context.invocation_metadata() or ())
-                principal = self._verifier.verify(metadata.get("authorization"))
-                if isinstance(request, UndecodableRequest):  # checked after the token: auth errors come first
-                    raise InvalidArgument([FieldViolation("", "the request message could not be parsed "
-                                                              f"({request.message_error})")])
-                token = set_current_principal(principal)
-                try:
-                    return await behavior(request, context)
-                finally:
-                    reset_current_principal(token)
-
-            return authenticated
-
-        return _wrap(handler, details.method, wrapper, tolerant=True)

@@ -17,6 +17,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
+            "pid": record.process,  # tells apart the worker processes of one service (shared/workers.py)
         }
         if request_id := request_id_var.get():
             entry["request_id"] = request_id

@@ -16,6 +16,7 @@ Each service's first migration creates the table with `create_outbox_table()`.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass, field
 
@@ -33,10 +34,12 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     Table,
     Text,
+    bindparam,
     func,
     text,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.db import Query, Session
 
 # A target that answers one of these refused the content itself: retrying the same batch unchanged
 # cannot succeed, so the relay retries it row by row (a single bad row must not hold back the others).
@@ -96,20 +99,21 @@ def create_outbox_table(op) -> None:
     outbox_table(metadata).create(op.get_bind())
 
 
-async def enqueue(session: AsyncSession, table: Table, route: Route, *, tenant_id: str, message: Message,
+async def enqueue(session: Session, table: Table, route: Route, *, tenant_id: str, message: Message,
                   event_id: str | None = None) -> str:
     """Add `message` for `route` to the outbox inside the caller's transaction; returns the event id."""
     if not isinstance(message, route.message_type):
         raise TypeError(f"route {route.destination!r} carries {route.message_type.__name__}, "
                         f"not {type(message).__name__}")
     event_id = event_id or str(uuid.uuid4())
-    await session.execute(
-        table.insert().values(
-            tenant_id=tenant_id,
-            event_id=event_id,
-            destination=route.destination,
-            message_type=message.DESCRIPTOR.full_name,
-            message=message.SerializeToString(deterministic=True),
-        )
-    )
+    await session.execute(_insert(table), tenant_id=tenant_id, event_id=event_id, destination=route.destination,
+                          message_type=message.DESCRIPTOR.full_name,
+                          message=message.SerializeToString(deterministic=True))
     return event_id
+
+
+@functools.cache
+def _insert(table: Table) -> Query:
+    """INSERT of one outbox row into a service's outbox table, compiled once."""
+    return Query(table.insert().values(**{name: bindparam(name) for name in
+                                          ("tenant_id", "event_id", "destination", "message_type", "message")}))

@@ -352,9 +352,9 @@ class RouteDelivery:
 
 def outbox_relay(settings: ServiceSettings, database: Database, outbox_table: Table, routes: Sequence[Route],
                  **overrides) -> OutboxRelay:
-    """The relay a service adds to its workers, one RouteDelivery per route it sends on:
+    """The relay a service runs in the background, one RouteDelivery per route it sends on:
 
-        workers=[outbox_relay(settings, database, tables.outbox, [AUDIT])]
+        background=[outbox_relay(settings, database, tables.outbox, [AUDIT])]
     """
     deliveries = {route.destination: RouteDelivery(route, settings) for route in routes}
     return OutboxRelay.from_settings(settings, database, outbox_table, deliveries, **overrides)

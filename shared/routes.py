@@ -12,9 +12,9 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import Table
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from learning.audit.v1 import audit_service_pb2
+from shared.db import Session
 from shared.outbox import Route, enqueue
 from shared.timeutil import to_timestamp, utcnow
 
@@ -30,7 +30,7 @@ AUDIT = Route(
 )
 
 
-async def enqueue_audit_event(session: AsyncSession, table: Table, *, tenant_id: str, actor_id: str, action: str,
+async def enqueue_audit_event(session: Session, table: Table, *, tenant_id: str, actor_id: str, action: str,
                               subject_type: str, subject_id: str, source_service: str,
                               payload: dict | None = None, event_id: str | None = None,
                               occur_time: datetime | None = None) -> str:

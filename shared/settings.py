@@ -40,6 +40,12 @@ class ServiceSettings(BaseSettings):
     jwt_issuer: str = "learning-dev"
     jwt_audience: str = "learning"
 
+    #: Worker processes serving the listen address together (SO_REUSEPORT; see shared/workers.py).
+    #: One Python process uses one core: set this to the cores the service may use.
+    workers: int = Field(default=1, ge=1, le=64)
+    #: Set by the supervisor of N workers, never by hand: this process is worker i and shares its port.
+    worker_index: int | None = Field(default=None, ge=0)
+
     #: Seconds granted to in-flight RPCs on SIGTERM/SIGINT before they are cancelled.
     shutdown_grace_seconds: float = 10.0
     log_level: str = "INFO"

@@ -23,9 +23,8 @@ from typing import TypeVar
 
 from google.protobuf.message import Message
 from sqlalchemy import Table
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.db import Database
+from shared.db import Database, Session
 from shared.idempotency import Once, run_once
 from shared.outbox import Route, enqueue
 from shared.routes import enqueue_audit_event
@@ -35,7 +34,7 @@ R = TypeVar("R", bound=Message)
 
 @dataclass
 class UnitOfWork:
-    session: AsyncSession
+    session: Session
     service: str
     outbox: Table | None
     idempotency_keys: Table | None

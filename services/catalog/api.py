@@ -41,8 +41,8 @@ class CatalogApi(catalog_service_pb2_grpc.CatalogServiceServicer):
         tenant = request.tenant_id
         async with self.work(context) as uow:
             async def create():
-                course_id = await store.insert_course(uow.session, tenant, course, utcnow())
-                return svc.CreateCourseResponse(course=await _course(uow, tenant, course_id))
+                row = await store.insert_course(uow.session, tenant, course, utcnow())
+                return svc.CreateCourseResponse(course=convert.course(row))
 
             once = await uow.run_once(tenant_id=tenant, request_id=course.request_id, request=request,
                                       response_type=svc.CreateCourseResponse, compute=create)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from google.protobuf.duration_pb2 import Duration
-from sqlalchemy import Row
 
 from learning.catalog.v1 import catalog_resources_pb2 as res
 from learning.common.v1 import common_pb2
@@ -24,6 +23,7 @@ from services.catalog.domain import (
     VersionState,
     course_etag,
 )
+from shared.sql import Row
 from shared.timeutil import to_timestamp
 
 COURSE_STATUS = {CourseStatus.DRAFT: res.COURSE_STATUS_DRAFT, CourseStatus.PUBLISHED: res.COURSE_STATUS_PUBLISHED,

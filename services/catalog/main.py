@@ -43,7 +43,7 @@ async def build(settings: Settings) -> ServiceHost:
         register=lambda server: catalog_service_pb2_grpc.add_CatalogServiceServicer_to_server(api, server),
         database=database,
         # Delivers `course.published` from the outbox to the audit service.
-        workers=[outbox_relay(settings, database, tables.outbox, [AUDIT])] if settings.outbox_relay_enabled else [],
+        background=[outbox_relay(settings, database, tables.outbox, [AUDIT])] if settings.outbox_relay_enabled else [],
     )
 
 

@@ -1,4 +1,4 @@
-"""Queries of the catalog database (SQLAlchemy Core on an AsyncSession).
+"""Queries of the catalog database (SQLAlchemy Core on an Session).
 
 Every query filters by tenant_id first, so another tenant's ids are simply not
 found. Every write to a course or its structure first locks the course row
@@ -14,8 +14,19 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, Row, Table, and_, func, insert, literal, select, tuple_, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import (
+    Integer,
+    Table,
+    and_,
+    bindparam,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+    tuple_,
+    update,
+)
 
 from services.catalog.domain import (
     CompletionRule,
@@ -42,6 +53,7 @@ from services.catalog.tables import (
     quizzes,
     video_lessons,
 )
+from shared.db import Query, Row, Session
 
 
 def _new_id() -> str:
@@ -55,7 +67,7 @@ def _columns(table: Table, data: Any) -> dict[str, Any]:
     return {name: values[name] for name in table.c.keys() if name in values}
 
 
-async def _insert(session: AsyncSession, table: Table, values: dict[str, Any]) -> Row:
+async def _insert(session: Session, table: Table, values: dict[str, Any]) -> Row:
     return (await session.execute(insert(table).values(**values).returning(*table.c))).one()
 
 
@@ -88,24 +100,47 @@ def course_state(row: Row) -> CourseState:
                        revision=row.revision)
 
 
-async def insert_course(session: AsyncSession, tenant_id: str, course: Any, now: datetime) -> str:
-    """A new course with `course` (validate.CourseInput) as its open draft version 1; returns its id."""
-    course_id = _new_id()
-    await session.execute(insert(courses).values(
-        tenant_id=tenant_id, course_id=course_id, status=CourseStatus.DRAFT.value, latest_version=1,
-        published_version=0, draft_version=1, revision=1, created_at=now, updated_at=now))
-    await session.execute(insert(course_versions).values(
-        **_columns(course_versions, course), tenant_id=tenant_id, course_id=course_id, version=1,
-        state=VersionState.DRAFT.value, published_by="", created_at=now, updated_at=now))
-    return course_id
+def _new_course_statement() -> Query:
+    """One statement for a new course: the course row and its draft version 1, returned as the
+    course's columns (COURSE_COLUMNS). PostgreSQL checks the version's foreign key at the end of
+    the statement, when both rows exist."""
+    course = insert(courses).values(
+        tenant_id=bindparam("tenant_id"), course_id=bindparam("course_id"), status=CourseStatus.DRAFT.value,
+        latest_version=1, published_version=0, draft_version=1, revision=1, created_at=bindparam("now"),
+        updated_at=bindparam("now"),
+    ).returning(*courses.c).cte("new_course")
+    version = insert(course_versions).values(
+        **{name: bindparam(name) for name in VERSION_INPUT_COLUMNS}, tenant_id=bindparam("tenant_id"),
+        course_id=bindparam("course_id"), version=1, state=VersionState.DRAFT.value, published_by="",
+        created_at=bindparam("now"), updated_at=bindparam("now"),
+    ).returning(*course_versions.c).cte("new_version")
+    by_table = {courses: course, course_versions: version}
+    return Query(select(*(by_table[column.table].c[column.name] for column in COURSE_COLUMNS))
+                 .select_from(course.join(version, true())))
 
 
-async def get_course(session: AsyncSession, tenant_id: str, course_id: str) -> Row | None:
-    query = _course_with_latest_version().where(courses.c.tenant_id == tenant_id, courses.c.course_id == course_id)
-    return (await session.execute(query)).first()
+#: The descriptive fields of a version (validate.CourseInput's fields).
+VERSION_INPUT_COLUMNS = ("title", "description", "objectives", "target_audience", "metadata")
+NEW_COURSE = _new_course_statement()
 
 
-async def lock_course(session: AsyncSession, tenant_id: str, course_id: str) -> CourseState | None:
+async def insert_course(session: Session, tenant_id: str, course: Any, now: datetime) -> Row:
+    """A new course with `course` (validate.CourseInput) as its open draft version 1; returns its
+    row as get_course does."""
+    values = _columns(course_versions, course)
+    return (await session.execute(NEW_COURSE, {name: values[name] for name in VERSION_INPUT_COLUMNS},
+                                  tenant_id=tenant_id, course_id=_new_id(), now=now)).one()
+
+
+GET_COURSE = Query(_course_with_latest_version().where(courses.c.tenant_id == bindparam("tenant_id"),
+                                                       courses.c.course_id == bindparam("course_id")))
+
+
+async def get_course(session: Session, tenant_id: str, course_id: str) -> Row | None:
+    return (await session.execute(GET_COURSE, tenant_id=tenant_id, course_id=course_id)).first()
+
+
+async def lock_course(session: Session, tenant_id: str, course_id: str) -> CourseState | None:
     """Lock the course row for the rest of the transaction (all authoring serializes on it)."""
     row = (await session.execute(
         select(courses).where(courses.c.tenant_id == tenant_id, courses.c.course_id == course_id).with_for_update()
@@ -113,7 +148,7 @@ async def lock_course(session: AsyncSession, tenant_id: str, course_id: str) -> 
     return course_state(row) if row else None
 
 
-async def list_courses(session: AsyncSession, tenant_id: str, *, status: CourseStatus | None,
+async def list_courses(session: Session, tenant_id: str, *, status: CourseStatus | None,
                        after: tuple[datetime, str] | None, limit: int) -> list[Row]:
     query = _course_with_latest_version().where(courses.c.tenant_id == tenant_id)
     if status is not None:
@@ -125,7 +160,7 @@ async def list_courses(session: AsyncSession, tenant_id: str, *, status: CourseS
     return list((await session.execute(query)).all())
 
 
-async def change_course(session: AsyncSession, tenant_id: str, course_id: str, *, now: datetime,
+async def change_course(session: Session, tenant_id: str, course_id: str, *, now: datetime,
                         **values) -> None:
     """Apply lifecycle changes; every change bumps the revision (and so the etag) and update time."""
     await session.execute(
@@ -133,7 +168,7 @@ async def change_course(session: AsyncSession, tenant_id: str, course_id: str, *
         .values(revision=courses.c.revision + 1, updated_at=now, **values))
 
 
-async def update_version_fields(session: AsyncSession, tenant_id: str, course_id: str, version: int,
+async def update_version_fields(session: Session, tenant_id: str, course_id: str, version: int,
                                 changes: dict[str, Any], now: datetime) -> None:
     """Set the descriptive columns in `changes` (validate.CourseUpdate.changes) on a draft version."""
     await session.execute(
@@ -145,7 +180,7 @@ async def update_version_fields(session: AsyncSession, tenant_id: str, course_id
         .values(updated_at=now, **changes))
 
 
-async def copy_version(session: AsyncSession, tenant_id: str, course_id: str, source: int, target: int,
+async def copy_version(session: Session, tenant_id: str, course_id: str, source: int, target: int,
                        now: datetime) -> None:
     """Open draft `target` as a copy of `source`, structure included, keeping every element id."""
     v = course_versions.c
@@ -165,7 +200,7 @@ async def copy_version(session: AsyncSession, tenant_id: str, course_id: str, so
                                           table.c.version == source)))
 
 
-async def publish_version(session: AsyncSession, tenant_id: str, course_id: str, version: int, *,
+async def publish_version(session: Session, tenant_id: str, course_id: str, version: int, *,
                           published_by: str, now: datetime) -> None:
     await session.execute(
         update(course_versions).where(course_versions.c.tenant_id == tenant_id,
@@ -174,14 +209,14 @@ async def publish_version(session: AsyncSession, tenant_id: str, course_id: str,
         .values(state=VersionState.PUBLISHED.value, published_by=published_by, published_at=now, updated_at=now))
 
 
-async def get_version(session: AsyncSession, tenant_id: str, course_id: str, version: int) -> Row | None:
+async def get_version(session: Session, tenant_id: str, course_id: str, version: int) -> Row | None:
     v = course_versions.c
     return (await session.execute(
         select(course_versions).where(v.tenant_id == tenant_id, v.course_id == course_id, v.version == version)
     )).first()
 
 
-async def list_versions(session: AsyncSession, tenant_id: str, course_id: str, *, before: int | None,
+async def list_versions(session: Session, tenant_id: str, course_id: str, *, before: int | None,
                         limit: int) -> list[Row]:
     v = course_versions.c
     query = select(course_versions).where(v.tenant_id == tenant_id, v.course_id == course_id)
@@ -194,14 +229,14 @@ async def list_versions(session: AsyncSession, tenant_id: str, course_id: str, *
 # Structure
 # ---------------------------------------------------------------------------
 
-async def course_of_module(session: AsyncSession, tenant_id: str, module_id: str) -> str | None:
+async def course_of_module(session: Session, tenant_id: str, module_id: str) -> str | None:
     """The course a module id belongs to (module ids are unique per tenant across courses)."""
     return (await session.execute(
         select(modules.c.course_id).where(modules.c.tenant_id == tenant_id, modules.c.module_id == module_id)
         .limit(1))).scalar()
 
 
-async def module_in_version(session: AsyncSession, tenant_id: str, course_id: str, version: int,
+async def module_in_version(session: Session, tenant_id: str, course_id: str, version: int,
                             module_id: str) -> bool:
     return (await session.execute(
         select(modules.c.module_id).where(modules.c.tenant_id == tenant_id, modules.c.course_id == course_id,
@@ -209,7 +244,7 @@ async def module_in_version(session: AsyncSession, tenant_id: str, course_id: st
     )).first() is not None
 
 
-async def _next_position(session: AsyncSession, table: Table, tenant_id: str, course_id: str, version: int,
+async def _next_position(session: Session, table: Table, tenant_id: str, course_id: str, version: int,
                          module_id: str | None = None) -> int:
     """Append position; safe because the caller holds the course row lock."""
     query = select(func.coalesce(func.max(table.c.position), 0) + 1).where(
@@ -219,7 +254,7 @@ async def _next_position(session: AsyncSession, table: Table, tenant_id: str, co
     return int((await session.execute(query)).scalar_one())
 
 
-async def _append(session: AsyncSession, table: Table, id_column: str, tenant_id: str, course_id: str,
+async def _append(session: Session, table: Table, id_column: str, tenant_id: str, course_id: str,
                   version: int, data: Any, now: datetime, *, in_module: str | None = None) -> Row:
     """Insert `data` as a new element with a fresh id at the end of its course version (or module)."""
     position = await _next_position(session, table, tenant_id, course_id, version, in_module)
@@ -228,13 +263,13 @@ async def _append(session: AsyncSession, table: Table, id_column: str, tenant_id
         id_column: _new_id(), "position": position, "created_at": now, "updated_at": now})
 
 
-async def insert_module(session: AsyncSession, tenant_id: str, course_id: str, version: int, module: Any,
+async def insert_module(session: Session, tenant_id: str, course_id: str, version: int, module: Any,
                         now: datetime) -> Row:
     """Append `module` (validate.ModuleInput) to the draft `version`; the caller holds the course lock."""
     return await _append(session, modules, "module_id", tenant_id, course_id, version, module, now)
 
 
-async def insert_lesson(session: AsyncSession, tenant_id: str, course_id: str, version: int, lesson: Any,
+async def insert_lesson(session: Session, tenant_id: str, course_id: str, version: int, lesson: Any,
                         now: datetime) -> tuple[Row, Row | None, Row | None]:
     """Append `lesson` (validate.LessonInput) to its module; returns (lesson, video, interactive) rows."""
     row = await _append(session, lessons, "lesson_id", tenant_id, course_id, version, lesson, now,
@@ -249,7 +284,7 @@ async def insert_lesson(session: AsyncSession, tenant_id: str, course_id: str, v
     return row, video, interactive
 
 
-async def insert_quiz(session: AsyncSession, tenant_id: str, course_id: str, version: int, quiz: Any,
+async def insert_quiz(session: Session, tenant_id: str, course_id: str, version: int, quiz: Any,
                       now: datetime) -> tuple[Row, list[Row]]:
     """Append `quiz` (validate.QuizInput) to its module; returns the quiz and its questions in order."""
     row = await _append(session, quizzes, "quiz_id", tenant_id, course_id, version, quiz, now,
@@ -261,20 +296,20 @@ async def insert_quiz(session: AsyncSession, tenant_id: str, course_id: str, ver
     return row, sorted(inserted, key=lambda question: question.position)
 
 
-async def insert_exercise(session: AsyncSession, tenant_id: str, course_id: str, version: int, exercise: Any,
+async def insert_exercise(session: Session, tenant_id: str, course_id: str, version: int, exercise: Any,
                           now: datetime) -> Row:
     """Append `exercise` (validate.ExerciseInput) to its module."""
     return await _append(session, practical_exercises, "exercise_id", tenant_id, course_id, version, exercise,
                          now, in_module=exercise.module_id)
 
 
-async def _rows(session: AsyncSession, table, tenant_id: str, course_id: str, version: int, *order) -> list[Row]:
+async def _rows(session: Session, table, tenant_id: str, course_id: str, version: int, *order) -> list[Row]:
     query = select(table).where(table.c.tenant_id == tenant_id, table.c.course_id == course_id,
                                 table.c.version == version)
     return list((await session.execute(query.order_by(*order))).all())
 
 
-async def load_snapshot(session: AsyncSession, tenant_id: str, course_id: str, version: int) -> VersionSnapshot | None:
+async def load_snapshot(session: Session, tenant_id: str, course_id: str, version: int) -> VersionSnapshot | None:
     version_row = await get_version(session, tenant_id, course_id, version)
     if version_row is None:
         return None
@@ -294,7 +329,7 @@ async def load_snapshot(session: AsyncSession, tenant_id: str, course_id: str, v
     return snapshot
 
 
-async def module_contents(session: AsyncSession, tenant_id: str, course_id: str, version: int) -> list[ModuleContents]:
+async def module_contents(session: Session, tenant_id: str, course_id: str, version: int) -> list[ModuleContents]:
     """What publication needs to know about each module of a version."""
     def count(table):
         return (select(func.count()).where(table.c.tenant_id == modules.c.tenant_id,
@@ -321,7 +356,7 @@ async def module_contents(session: AsyncSession, tenant_id: str, course_id: str,
 # Learning paths
 # ---------------------------------------------------------------------------
 
-async def insert_path(session: AsyncSession, tenant_id: str, path: Any, now: datetime) -> str:
+async def insert_path(session: Session, tenant_id: str, path: Any, now: datetime) -> str:
     """A new draft learning path from `path` (validate.PathInput) with its steps; returns its id."""
     path_id = _new_id()
     await session.execute(insert(learning_paths).values(
@@ -334,13 +369,13 @@ async def insert_path(session: AsyncSession, tenant_id: str, path: Any, now: dat
     return path_id
 
 
-async def get_path(session: AsyncSession, tenant_id: str, path_id: str, *, lock: bool = False) -> Row | None:
+async def get_path(session: Session, tenant_id: str, path_id: str, *, lock: bool = False) -> Row | None:
     query = select(learning_paths).where(learning_paths.c.tenant_id == tenant_id,
                                          learning_paths.c.learning_path_id == path_id)
     return (await session.execute(query.with_for_update() if lock else query)).first()
 
 
-async def path_steps(session: AsyncSession, tenant_id: str, path_ids: list[str]) -> dict[str, list[Row]]:
+async def path_steps(session: Session, tenant_id: str, path_ids: list[str]) -> dict[str, list[Row]]:
     steps: dict[str, list[Row]] = {path_id: [] for path_id in path_ids}
     if path_ids:
         s = learning_path_steps.c
@@ -352,7 +387,7 @@ async def path_steps(session: AsyncSession, tenant_id: str, path_ids: list[str])
     return steps
 
 
-async def list_paths(session: AsyncSession, tenant_id: str, *, status: PathStatus | None,
+async def list_paths(session: Session, tenant_id: str, *, status: PathStatus | None,
                      after: tuple[datetime, str] | None, limit: int) -> list[Row]:
     p = learning_paths.c
     query = select(learning_paths).where(p.tenant_id == tenant_id)
@@ -364,7 +399,7 @@ async def list_paths(session: AsyncSession, tenant_id: str, *, status: PathStatu
     return list((await session.execute(query.order_by(p.created_at, p.learning_path_id).limit(limit))).all())
 
 
-async def step_targets(session: AsyncSession, tenant_id: str, steps: list[Row]) -> list[StepTarget]:
+async def step_targets(session: Session, tenant_id: str, steps: list[Row]) -> list[StepTarget]:
     """Look up each step's course version; FOR SHARE keeps those courses from being archived meanwhile."""
     targets = []
     for step in steps:
@@ -379,7 +414,7 @@ async def step_targets(session: AsyncSession, tenant_id: str, steps: list[Row]) 
     return targets
 
 
-async def publish_path(session: AsyncSession, tenant_id: str, path_id: str, now: datetime) -> None:
+async def publish_path(session: Session, tenant_id: str, path_id: str, now: datetime) -> None:
     await session.execute(
         update(learning_paths).where(learning_paths.c.tenant_id == tenant_id,
                                      learning_paths.c.learning_path_id == path_id)

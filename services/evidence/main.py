@@ -49,7 +49,7 @@ async def build(settings: Settings) -> ServiceHost:
         register=lambda server: evidence_service_pb2_grpc.add_EvidenceServiceServicer_to_server(api, server),
         database=database,
         # Delivers certificate.issued/revoked/expired from the outbox to the audit service.
-        workers=[outbox_relay(settings, database, tables.outbox, [AUDIT])] if settings.outbox_relay_enabled else [],
+        background=[outbox_relay(settings, database, tables.outbox, [AUDIT])] if settings.outbox_relay_enabled else [],
     )
 
 

@@ -11,10 +11,15 @@ from datetime import datetime
 
 from sqlalchemy import and_, exists, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.engine import Row
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.evidence.domain import CertificateFilter, EvidenceFilter, NewEvidence, Predecessor, StoredRecord, Subject
+from services.evidence.domain import (
+    CertificateFilter,
+    EvidenceFilter,
+    NewEvidence,
+    Predecessor,
+    StoredRecord,
+    Subject,
+)
 from services.evidence.tables import (
     certificate_status_events,
     certificates,
@@ -22,23 +27,25 @@ from services.evidence.tables import (
     signing_keys,
     training_evidence,
 )
+from shared.db import Session
+from shared.sql import Row
 
 E, C, S, H, K = training_evidence, certificates, certificate_status_events, evidence_chain_heads, signing_keys
 
 
 # ------------------------------------------------------------------------------------------ evidence
 
-async def evidence_by_id(session: AsyncSession, tenant_id: str, evidence_id: str) -> Row | None:
+async def evidence_by_id(session: Session, tenant_id: str, evidence_id: str) -> Row | None:
     return (await session.execute(
         select(E).where(E.c.tenant_id == tenant_id, E.c.evidence_id == evidence_id))).first()
 
 
-async def evidence_by_session(session: AsyncSession, tenant_id: str, session_id: str) -> Row | None:
+async def evidence_by_session(session: Session, tenant_id: str, session_id: str) -> Row | None:
     return (await session.execute(
         select(E).where(E.c.tenant_id == tenant_id, E.c.session_id == session_id))).first()
 
 
-async def lock_chain_head(session: AsyncSession, tenant_id: str) -> tuple[int, str]:
+async def lock_chain_head(session: Session, tenant_id: str) -> tuple[int, str]:
     """Lock the tenant's chain head (creating it at 0) until commit; returns (last_sequence, last_hash).
 
     Every append of the tenant waits here, so chain_sequence has no gaps and previous_hash is always the
@@ -52,7 +59,7 @@ async def lock_chain_head(session: AsyncSession, tenant_id: str) -> tuple[int, s
     return row.last_sequence, row.last_chain_hash
 
 
-async def append_evidence(session: AsyncSession, new: NewEvidence) -> Row | None:
+async def append_evidence(session: Session, new: NewEvidence) -> Row | None:
     """Insert the record and advance the (locked) chain head in one statement; the inserted row, or None
     if the session already had evidence (the UNIQUE (tenant_id, session_id) constraint decides, the head
     stays put). PostgreSQL runs the UPDATE in WITH even though the outer SELECT does not read it."""
@@ -71,7 +78,7 @@ async def append_evidence(session: AsyncSession, new: NewEvidence) -> Row | None
     return (await session.execute(select(inserted).add_cte(advance))).first()
 
 
-async def chain_head(session: AsyncSession, tenant_id: str) -> Row | None:
+async def chain_head(session: Session, tenant_id: str) -> Row | None:
     return (await session.execute(select(H.c.last_sequence, H.c.last_chain_hash)
                                   .where(H.c.tenant_id == tenant_id))).first()
 
@@ -83,7 +90,7 @@ def _stored_record(row: Row) -> StoredRecord:
         chain_sequence=row.chain_sequence, previous_hash=row.previous_hash, chain_hash=row.chain_hash)
 
 
-async def record_with_predecessor(session: AsyncSession, tenant_id: str,
+async def record_with_predecessor(session: Session, tenant_id: str,
                                   evidence_id: str) -> tuple[StoredRecord, Predecessor | None] | None:
     """One record as verification reads it, with the link of the record before it (None if missing)."""
     row = await evidence_by_id(session, tenant_id, evidence_id)
@@ -98,12 +105,12 @@ async def record_with_predecessor(session: AsyncSession, tenant_id: str,
     return _stored_record(row), previous
 
 
-async def max_chain_sequence(session: AsyncSession, tenant_id: str) -> int:
+async def max_chain_sequence(session: Session, tenant_id: str) -> int:
     return (await session.execute(select(func.coalesce(func.max(E.c.chain_sequence), 0))
                                   .where(E.c.tenant_id == tenant_id))).scalar_one()
 
 
-async def chain_in_order(session: AsyncSession, tenant_id: str, upto: int,
+async def chain_in_order(session: Session, tenant_id: str, upto: int,
                          batch: int = 500) -> AsyncIterator[StoredRecord]:
     """The tenant's records in chain_sequence order up to `upto`, fetched in keyset batches (bounded memory)."""
     after = 0
@@ -140,7 +147,7 @@ def _evidence_page(f: EvidenceFilter, tenant_id: str, after: tuple[datetime, str
     return query.order_by(E.c.generated_at.desc(), E.c.evidence_id.desc()).limit(limit)
 
 
-async def list_evidence(session: AsyncSession, tenant_id: str, f: EvidenceFilter,
+async def list_evidence(session: Session, tenant_id: str, f: EvidenceFilter,
                         after: tuple[datetime, str] | None, limit: int) -> Sequence[Row]:
     statuses = sorted(set(f.statuses))
     if len(statuses) in (0, 3):  # no filter, or every status: the plain time index
@@ -156,19 +163,19 @@ async def list_evidence(session: AsyncSession, tenant_id: str, f: EvidenceFilter
 
 # -------------------------------------------------------------------------------------- certificates
 
-async def certificate_by_id(session: AsyncSession, tenant_id: str, certificate_id: str) -> Row | None:
+async def certificate_by_id(session: Session, tenant_id: str, certificate_id: str) -> Row | None:
     return (await session.execute(
         select(C).where(C.c.tenant_id == tenant_id, C.c.certificate_id == certificate_id))).first()
 
 
-async def certificate_by_subject(session: AsyncSession, tenant_id: str, recipient_id: str,
+async def certificate_by_subject(session: Session, tenant_id: str, recipient_id: str,
                                  subject: Subject) -> Row | None:
     return (await session.execute(select(C).where(
         C.c.tenant_id == tenant_id, C.c.recipient_id == recipient_id, C.c.subject_type == subject.kind,
         C.c.subject_id == subject.subject_id, C.c.subject_version == subject.version))).first()
 
 
-async def insert_certificate(session: AsyncSession, *, tenant_id: str, certificate_id: str, recipient_id: str,
+async def insert_certificate(session: Session, *, tenant_id: str, certificate_id: str, recipient_id: str,
                              subject: Subject, issued_at: datetime, expires_at: datetime | None,
                              signing_key_id: str, canonical_payload: bytes, signature: bytes) -> Row | None:
     """The inserted certificate, or None when the recipient already has one for that version."""
@@ -181,7 +188,7 @@ async def insert_certificate(session: AsyncSession, *, tenant_id: str, certifica
                                   .returning(*C.c))).first()
 
 
-async def insert_status_event(session: AsyncSession, *, tenant_id: str, event_id: str, certificate_id: str,
+async def insert_status_event(session: Session, *, tenant_id: str, event_id: str, certificate_id: str,
                               status: str, event_time: datetime, actor_id: str, reason: str) -> bool:
     """Append a status event unless that status was already entered; True if appended."""
     result = await session.execute(
@@ -192,7 +199,7 @@ async def insert_status_event(session: AsyncSession, *, tenant_id: str, event_id
     return result.first() is not None
 
 
-async def status_events(session: AsyncSession, tenant_id: str, certificate_ids: Sequence[str]) -> dict[str, list[Row]]:
+async def status_events(session: Session, tenant_id: str, certificate_ids: Sequence[str]) -> dict[str, list[Row]]:
     """History per certificate, oldest first."""
     history: dict[str, list[Row]] = {str(cid): [] for cid in certificate_ids}
     if not certificate_ids:
@@ -221,7 +228,7 @@ def derived_status_clause(status: str, now: datetime):
     return and_(~revoked, ~expired)
 
 
-async def list_certificates(session: AsyncSession, tenant_id: str, f: CertificateFilter,
+async def list_certificates(session: Session, tenant_id: str, f: CertificateFilter,
                             after: tuple[datetime, str] | None, limit: int, now: datetime) -> Sequence[Row]:
     query = select(C).where(C.c.tenant_id == tenant_id)
     if f.recipient_id:
@@ -237,7 +244,7 @@ async def list_certificates(session: AsyncSession, tenant_id: str, f: Certificat
     return (await session.execute(query)).all()
 
 
-async def certificates_due_for_expiry(session: AsyncSession, tenant_id: str, as_of: datetime,
+async def certificates_due_for_expiry(session: Session, tenant_id: str, as_of: datetime,
                                       certificate_id: str | None = None) -> Sequence[Row]:
     """Non-revoked certificates past expire_time that have no EXPIRED event yet."""
     query = select(C).where(C.c.tenant_id == tenant_id, C.c.expires_at.is_not(None), C.c.expires_at <= as_of,
@@ -247,14 +254,14 @@ async def certificates_due_for_expiry(session: AsyncSession, tenant_id: str, as_
     return (await session.execute(query.order_by(C.c.expires_at, C.c.certificate_id))).all()
 
 
-async def record_signing_key(session: AsyncSession, tenant_id: str, key_id: str, algorithm: str, pem: str) -> None:
+async def record_signing_key(session: Session, tenant_id: str, key_id: str, algorithm: str, pem: str) -> None:
     await session.execute(insert(K).values(tenant_id=tenant_id, key_id=key_id, algorithm=algorithm,
                                            public_key_pem=pem).on_conflict_do_nothing())
 
 
-async def tenant_signing_keys(session: AsyncSession, tenant_id: str) -> Sequence[Row]:
+async def tenant_signing_keys(session: Session, tenant_id: str) -> Sequence[Row]:
     return (await session.execute(select(K).where(K.c.tenant_id == tenant_id).order_by(K.c.created_at))).all()
 
 
-async def signing_key(session: AsyncSession, tenant_id: str, key_id: str) -> Row | None:
+async def signing_key(session: Session, tenant_id: str, key_id: str) -> Row | None:
     return (await session.execute(select(K).where(K.c.tenant_id == tenant_id, K.c.key_id == key_id))).first()

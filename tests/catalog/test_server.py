@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 
 import grpc
 import psycopg
@@ -47,11 +48,20 @@ def test_reflection_alone_finds_and_resolves_the_catalog(catalog_server):
 
 
 def test_responses_carry_a_request_id(catalog):
+    """In the trailing metadata, with the status: the client's own id, or a new one, also on errors."""
     course = catalog.course()
     _, call = catalog.stub.GetCourse.with_call(svc.GetCourseRequest(tenant_id=catalog.tenant,
                                                                     course_id=course.course_id),
                                                metadata=catalog.md + (("x-request-id", "trace-123"),))
-    assert ("x-request-id", "trace-123") in call.initial_metadata()
+    assert ("x-request-id", "trace-123") in call.trailing_metadata()
+    _, call = catalog.stub.GetCourse.with_call(svc.GetCourseRequest(tenant_id=catalog.tenant,
+                                                                    course_id=course.course_id), metadata=catalog.md)
+    assert uuid.UUID(dict(call.trailing_metadata())["x-request-id"])
+    for metadata in (catalog.md + (("x-request-id", "trace-404"),), (("x-request-id", "trace-401"),)):
+        with pytest.raises(grpc.RpcError) as caught:  # NOT_FOUND (rich details), then UNAUTHENTICATED
+            catalog.stub.GetCourse(svc.GetCourseRequest(tenant_id=catalog.tenant, course_id=str(uuid.uuid4())),
+                                   metadata=metadata)
+        assert dict(caught.value.trailing_metadata())["x-request-id"] == metadata[-1][1]
 
 
 def test_tiny_deadline_is_deadline_exceeded_not_internal(catalog):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.engine import Row
-
 from learning.common.v1 import common_pb2
 from learning.evidence.v1 import evidence_resources_pb2 as pb
 from services.evidence.domain import CertificateStatus, derived_status
+from shared.sql import Row
 from shared.timeutil import to_timestamp
 
 CERTIFICATE_STATUS = {CertificateStatus.ACTIVE: pb.CERTIFICATE_STATUS_ACTIVE,

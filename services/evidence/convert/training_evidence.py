@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 
 from google.protobuf.message import Message
-from sqlalchemy.engine import Row
 
 from learning.evidence.v1 import evidence_resources_pb2 as pb
 from learning.evidence.v1 import evidence_service_pb2 as spb
 from services.evidence.domain import Problem, ProblemKind
+from shared.sql import Row
 from shared.timeutil import format_millis, parse_millis, to_timestamp
 
 # Enum values <-> the seed's strings (also the session_status column and the List filter).
