@@ -1,7 +1,8 @@
 """Request-path benchmark: what the shared plumbing costs on top of the work itself.
 
 One catalog database, freshly provisioned and migrated. The same client (benchmarks/load.py: one
-grpc.aio channel, IN_FLIGHT calls outstanding, closed loop) drives, one after another:
+process, IN_FLIGHT calls outstanding over CHANNELS connections, closed loop) drives, alternating
+line by line in ROUNDS rounds:
 
   baselines   (benchmarks/bare_server.py, one process, no auth/validation/logging/transactions)
     echo            a bare grpc.aio handler returning its request
@@ -12,8 +13,10 @@ grpc.aio channel, IN_FLIGHT calls outstanding, closed loop) drives, one after an
     CreateCourse    an author token; a fresh request_id per call (idempotency key written every time)
     mixed           80 % GetCourse, 20 % CreateCourse; latency reported per kind
 
-Reported per line: RPC/s, p50 and p99 latency at the client, and CPU milliseconds per RPC of the
-server's process tree (from /proc, so the client's own CPU is not counted). Then the two target
+Reported per line: RPC/s, p50 and p99 latency at the client, CPU milliseconds per RPC of the
+server's process tree (from /proc, so the client's own CPU is not counted) and of the client, and
+how busy the machine's cores were (server, client and PostgreSQL share them: once they are all
+busy, a second worker has no core to run on). Then the two target
 ratios: GetCourse / bare SELECT (target >= 60 %) and CreateCourse / bare INSERT (target >= 40 %).
 """
 
@@ -106,10 +109,12 @@ def measure(address: str, pid: int, calls: list[Call]) -> Result:
 def report(rows: dict[str, Result]) -> None:
     print(f"request path, {IN_FLIGHT} calls in flight over {CHANNELS} connections, one client process, "
           f"{ROUNDS} rounds of {SECONDS:.0f} s per line:")
-    print(f"  {'':28} {'RPC/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/RPC':>11}")
+    print(f"  {'':28} {'RPC/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/RPC':>11} {'client ms':>10} "
+          f"{'machine busy':>13}")
     for name, result in rows.items():
         print(f"  {name:28} {result.rate:8,.0f} {result.median():8.1f} {result.percentile(None, 0.99):8.1f} "
-              f"{result.cpu_ms_per_rpc:11.2f}" + (f"   errors {result.errors}" if result.errors else ""))
+              f"{result.cpu_ms_per_rpc:11.2f} {result.client_cpu_ms_per_rpc:10.2f} {result.machine_busy:13.0%}"
+              + (f"   errors {result.errors}" if result.errors else ""))
         if name.startswith("mixed"):
             for kind in ("read", "write"):
                 print(f"    {kind + 's':26} {len(result.latencies.get(kind, [])) / result.seconds:8,.0f} "

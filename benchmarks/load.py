@@ -38,16 +38,30 @@ class Call:
 @dataclass
 class Result:
     seconds: float
-    cpu_seconds: float
+    cpu_seconds: float  # the server's process tree
     latencies: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
+    client_cpu_seconds: float = 0.0  # this process
+    machine_busy_seconds: float = 0.0  # all cores, from /proc/stat
+    machine_seconds: float = 0.0  # all cores' wall time
 
     def merge(self, other: Result) -> Result:
-        merged = Result(self.seconds + other.seconds, self.cpu_seconds + other.cpu_seconds,
-                        {k: [*self.latencies.get(k, []), *other.latencies.get(k, [])]
-                         for k in {*self.latencies, *other.latencies}},
-                        {k: self.errors.get(k, 0) + other.errors.get(k, 0) for k in {*self.errors, *other.errors}})
-        return merged
+        return Result(self.seconds + other.seconds, self.cpu_seconds + other.cpu_seconds,
+                      {k: [*self.latencies.get(k, []), *other.latencies.get(k, [])]
+                       for k in {*self.latencies, *other.latencies}},
+                      {k: self.errors.get(k, 0) + other.errors.get(k, 0) for k in {*self.errors, *other.errors}},
+                      self.client_cpu_seconds + other.client_cpu_seconds,
+                      self.machine_busy_seconds + other.machine_busy_seconds,
+                      self.machine_seconds + other.machine_seconds)
+
+    @property
+    def client_cpu_ms_per_rpc(self) -> float:
+        return 1000 * self.client_cpu_seconds / max(1, self.count)
+
+    @property
+    def machine_busy(self) -> float:
+        """Share of the machine's cores busy during the measurement (server, client, PostgreSQL, others)."""
+        return self.machine_busy_seconds / self.machine_seconds if self.machine_seconds else float("nan")
 
     @property
     def count(self) -> int:
@@ -74,6 +88,13 @@ class Result:
 
 _TICKS = os.sysconf("SC_CLK_TCK")
 CHANNELS = 4
+
+
+def machine_cpu_seconds() -> tuple[float, float]:
+    """(busy, total) CPU seconds of all cores since boot, from the first line of /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return (sum(values) - idle) / _TICKS, sum(values) / _TICKS
 
 
 def process_tree_cpu_seconds(pid: int) -> float:
@@ -134,10 +155,14 @@ async def _drive(address: str, calls: Sequence[Call], seconds: float, warmup: fl
         tasks = [asyncio.create_task(worker(stubs[i % CHANNELS])) for i in range(in_flight)]
         await asyncio.sleep(warmup)
         measuring, cpu_before, started = True, process_tree_cpu_seconds(server_pid), time.perf_counter()
+        client_before, (busy_before, total_before) = time.process_time(), machine_cpu_seconds()
         await asyncio.sleep(seconds)
         measuring = False
         result.seconds = time.perf_counter() - started
         result.cpu_seconds = process_tree_cpu_seconds(server_pid) - cpu_before
+        result.client_cpu_seconds = time.process_time() - client_before
+        busy_after, total_after = machine_cpu_seconds()
+        result.machine_busy_seconds, result.machine_seconds = busy_after - busy_before, total_after - total_before
         await asyncio.gather(*tasks)
         return result
     finally:

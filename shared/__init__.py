@@ -2,5 +2,5 @@
 
 Each module does one thing; a service's `main` wires them together:
 settings, logging, db, migrations, provision, auth, errors, validation,
-interceptors, server, pagination, idempotency, outbox, timeutil.
+request_path, server, pagination, idempotency, outbox, timeutil.
 """

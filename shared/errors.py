@@ -1,6 +1,6 @@
 """Domain errors and their mapping to gRPC status codes with google.rpc rich details.
 
-Domain and store code raise these; the error interceptor (shared/interceptors.py)
+Domain and store code raise these; the request path (shared/request_path.py)
 turns them into a status with the matching details message, so servicers never
 build statuses by hand and clients in any language get the same shape:
   - ErrorInfo (reason from learning.common.v1.ErrorReason, domain "learning") always;

@@ -93,8 +93,9 @@ async def run_once(
                                 metadata=metadata)
         return Once(response_type.FromString(row.response), replayed=True)
     response = await compute()
-    await session.execute(statements.answer, tenant_id=tenant_id, request_id=request_id,
-                          response=response.SerializeToString(deterministic=True))
+    # Stored with the commit (nothing reads it before): one statement fewer per Create call.
+    session.at_commit(statements.answer, tenant_id=tenant_id, request_id=request_id,
+                      response=response.SerializeToString(deterministic=True))
     return Once(response, replayed=False)
 
 

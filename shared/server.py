@@ -1,6 +1,6 @@
 """grpc.aio server bootstrap shared by every service.
 
-`ServiceHost` adds the interceptors, grpc.health.v1 health (overall and per
+`ServiceHost` adds the request path (shared/request_path.py), grpc.health.v1 health (overall and per
 service), server reflection, background tasks (the outbox relay), a database
 liveness watch that flips health to NOT_SERVING while PostgreSQL is unreachable,
 and graceful shutdown: on SIGTERM/SIGINT health turns NOT_SERVING first, in-flight
@@ -24,7 +24,7 @@ from grpc_reflection.v1alpha import reflection, reflection_pb2
 from shared.auth import TokenVerifier
 from shared.clients import MAX_MESSAGE_BYTES
 from shared.db import Database
-from shared.interceptors import RequestInterceptor
+from shared.request_path import RequestPath
 
 log = logging.getLogger("learning.server")
 
@@ -33,23 +33,24 @@ MAX_METADATA_BYTES = 16 * 1024
 Background = Callable[[asyncio.Event], Awaitable[None]]  # runs until the event is set
 
 
-class _GenericHandlersOnly:
+class _Registrar:
     """The server as the generated `add_*Servicer_to_server` functions see it: their generic handlers
-    are added, their "registered method" handlers are not.
+    are added, run through the request path; their "registered method" handlers are not added.
 
-    Why: for registered methods, gRPC's core keeps one queue of waiting calls per method and the
-    asyncio server takes calls from those queues in turn, so under load a method that is 20 % of the
-    traffic skips the line of the other 80 %. Measured (benchmarks/bench_request_path.py, 80 %
-    GetCourse / 20 % CreateCourse, 64 in flight): reads waited ~110 ms at the client against 3.5 ms
-    in the handler, writes ~11 ms. With generic handlers all calls wait in one FIFO queue, in arrival
-    order, and reads and writes see the same queueing delay.
+    Why not registered methods: for them, gRPC's core keeps one queue of waiting calls per method
+    and the asyncio server takes calls from those queues in turn, so under load a method that is
+    20 % of the traffic skips the line of the other 80 %. Measured (benchmarks/bench_request_path.py,
+    80 % GetCourse / 20 % CreateCourse, 64 in flight): reads waited ~110 ms at the client against
+    3.5 ms in the handler, writes ~11 ms. With generic handlers all calls wait in one FIFO queue, in
+    arrival order, and reads and writes see the same queueing delay.
     """
 
-    def __init__(self, server: grpc.aio.Server) -> None:
+    def __init__(self, server: grpc.aio.Server, path: RequestPath) -> None:
         self._server = server
+        self._path = path
 
     def add_generic_rpc_handlers(self, handlers) -> None:
-        self._server.add_generic_rpc_handlers(handlers)
+        self._server.add_generic_rpc_handlers(tuple(self._path.wrap(handler) for handler in handlers))
 
     def add_registered_method_handlers(self, service_name: str, handlers) -> None:
         pass  # the generic handler added alongside serves these methods
@@ -79,7 +80,6 @@ class ServiceHost:
         self._stopping = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
         self.server = grpc.aio.server(
-            interceptors=[RequestInterceptor(verifier)],
             options=[
                 ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
                 ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
@@ -92,9 +92,10 @@ class ServiceHost:
                 ("grpc.so_reuseport", 1 if share_port else 0),
             ],
         )
-        register(_GenericHandlersOnly(self.server))
+        registrar = _Registrar(self.server, RequestPath(verifier))
+        register(registrar)
         self.health = health.aio.HealthServicer()
-        health_pb2_grpc.add_HealthServicer_to_server(self.health, _GenericHandlersOnly(self.server))
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, registrar)
         reflected = [*self._service_names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
                      reflection.SERVICE_NAME]
         reflection.enable_server_reflection(reflected, self.server)

@@ -30,6 +30,9 @@ class ServiceSettings(BaseSettings):
     migrate_on_start: bool = True
     db_pool_size: int = 10
     db_max_overflow: int = 10
+    #: Longest any one statement may run (PostgreSQL statement_timeout, per connection). RPCs are
+    #: bounded tighter by their deadline (shared/db.py); this bounds work without a caller.
+    db_statement_timeout_seconds: float = Field(default=60.0, gt=0)
 
     #: PEM public key(s) that sign accepted JWTs, inline or via *_FILE.
     jwt_public_key: str = ""

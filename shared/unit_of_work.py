@@ -10,7 +10,10 @@ its database and its `tables.py`, and every RPC does its work in exactly one uni
         row = await store.get_course(uow.session, tenant_id, course_id)
 
 Everything in the unit commits together or not at all: the change, its stored idempotent response
-and its outbox messages.
+and its outbox messages. An RPC that only reads, with one statement, skips the transaction block:
+
+    async with self.work.read(context) as uow:
+        row = await store.get_course(uow.session, tenant_id, course_id)
 """
 
 from __future__ import annotations
@@ -77,5 +80,13 @@ class UnitsOfWork:
 
     @asynccontextmanager
     async def __call__(self, context=None) -> AsyncIterator[UnitOfWork]:
+        """One transaction (shared.db.Database.transaction)."""
         async with self.database.transaction(context) as session:
+            yield UnitOfWork(session, self.service, self.outbox, self.idempotency_keys)
+
+    @asynccontextmanager
+    async def read(self, context=None) -> AsyncIterator[UnitOfWork]:
+        """For an RPC that reads with ONE statement: no BEGIN/COMMIT (shared.db.Database.autocommit).
+        Reads of several statements that must agree with each other use a transaction."""
+        async with self.database.autocommit(context) as session:
             yield UnitOfWork(session, self.service, self.outbox, self.idempotency_keys)

@@ -1,4 +1,4 @@
-"""Database errors are logged with their stack (shared.interceptors); they must not carry bound values."""
+"""Database errors are logged with their stack (shared.request_path); they must not carry bound values."""
 
 from __future__ import annotations
 

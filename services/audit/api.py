@@ -45,7 +45,7 @@ class AuditApi(pb_grpc.AuditServiceServicer):
     async def GetAuditEvent(self, request: pb.GetAuditEventRequest, context) -> pb.GetAuditEventResponse:
         authorize(request.tenant_id, READERS)
         event_id = required_id(request, "event_id")
-        async with self.work(context) as uow:
+        async with self.work.read(context) as uow:
             row = await store.get_event(uow.session, request.tenant_id, event_id)
         if row is None:
             raise NotFound("audit_event", event_id)
@@ -57,7 +57,7 @@ class AuditApi(pb_grpc.AuditServiceServicer):
         limit = page_size(request.page_size)
         scope = LIST_TOKENS.scope(request.tenant_id, filters)
         after = LIST_TOKENS.decode(request.page_token, scope)
-        async with self.work(context) as uow:
+        async with self.work.read(context) as uow:
             rows = await store.list_events(uow.session, request.tenant_id, filters, after, limit + 1)
         events, next_token = LIST_TOKENS.page(rows, limit, scope, convert=convert.event,
                                               key=lambda row: (row.event.content.occur_time, row.event.sequence))

@@ -53,7 +53,7 @@ class CatalogApi(catalog_service_pb2_grpc.CatalogServiceServicer):
     async def GetCourse(self, request, context):
         authorize(request.tenant_id, READ_ROLES)
         course_id = required_id(request, "course_id")
-        async with self.work(context) as uow:
+        async with self.work.read(context) as uow:
             return svc.GetCourseResponse(course=await _course(uow, request.tenant_id, course_id))
 
     async def ListCourses(self, request, context):
@@ -62,7 +62,7 @@ class CatalogApi(catalog_service_pb2_grpc.CatalogServiceServicer):
         limit = page_size(request.page_size)
         scope = COURSE_PAGES.scope(request.tenant_id, request.status)
         after = COURSE_PAGES.decode(request.page_token, scope)
-        async with self.work(context) as uow:
+        async with self.work.read(context) as uow:
             rows = await store.list_courses(uow.session, request.tenant_id, status=status, after=after,
                                             limit=limit + 1)
         courses, next_token = COURSE_PAGES.page(rows, limit, scope, key=lambda r: (r.created_at, r.course_id),

@@ -9,10 +9,11 @@ import uuid
 import grpc
 import psycopg
 import pytest
-from google.protobuf import descriptor_pool
+from google.protobuf import descriptor_pool, field_mask_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import ProtoReflectionDescriptorDatabase
 
+from learning.catalog.v1 import catalog_resources_pb2 as res
 from learning.catalog.v1 import catalog_service_pb2 as svc
 from shared.db import libpq_url
 
@@ -62,6 +63,32 @@ def test_responses_carry_a_request_id(catalog):
             catalog.stub.GetCourse(svc.GetCourseRequest(tenant_id=catalog.tenant, course_id=str(uuid.uuid4())),
                                    metadata=metadata)
         assert dict(caught.value.trailing_metadata())["x-request-id"] == metadata[-1][1]
+
+
+def test_a_call_past_its_deadline_stops_waiting_on_the_database_and_holds_no_lock(catalog, catalog_superuser_sql):
+    """The deadline bounds the database work: gRPC cancels the handler, psycopg cancels the statement."""
+    course = catalog.course()
+    blocker = catalog_superuser_sql
+    blocker.execute("BEGIN")
+    blocker.execute("SELECT 1 FROM learning_courses WHERE tenant_id = %s AND course_id = %s FOR UPDATE",
+                    (catalog.tenant, course.course_id))
+    update = svc.UpdateCourseRequest(tenant_id=catalog.tenant, course=res.Course(course_id=course.course_id,
+                                                                                 title="Blocked"),
+                                     update_mask=field_mask_pb2.FieldMask(paths=["title"]))
+    with pytest.raises(grpc.RpcError) as caught:
+        catalog.stub.UpdateCourse(update, metadata=catalog.md, timeout=0.5)
+    assert caught.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+
+    def waiting_on_locks() -> int:
+        return blocker.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                               "AND wait_event_type = 'Lock'").fetchone()[0]
+
+    deadline = time.monotonic() + 5
+    while waiting_on_locks() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert waiting_on_locks() == 0  # the cancelled UPDATE no longer waits behind the blocker
+    blocker.execute("ROLLBACK")
+    assert catalog.get(course.course_id).title == course.title  # nothing of the abandoned call was written
 
 
 def test_tiny_deadline_is_deadline_exceeded_not_internal(catalog):

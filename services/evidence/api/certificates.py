@@ -235,7 +235,7 @@ async def _verdict(api, uow, row, payload: bytes, signature: bytes, key_id: str,
 
 async def get_signing_keys(api, request, context):
     authorize(request.tenant_id, ALL_ROLES)
-    async with api.work(context) as uow:
+    async with api.work.read(context) as uow:
         rows = await store.tenant_signing_keys(uow.session, request.tenant_id)
     # The current key first, then every other key that signed for the tenant (retired ones).
     keys = [convert.signing_key(api.key.key_id, ALGORITHM, api.key.public_key_pem)]

@@ -64,7 +64,7 @@ async def record_training_evidence(api, request, context):
 async def _by_id(api, request, context):
     authorize(request.tenant_id, READ_ROLES)
     evidence_id = required_id(request, "evidence_id")
-    async with api.work(context) as uow:
+    async with api.work.read(context) as uow:
         row = await store.evidence_by_id(uow.session, request.tenant_id, evidence_id)
     if row is None:
         raise NotFound("training_evidence", evidence_id)
@@ -83,7 +83,7 @@ async def export_training_evidence(api, request, context):
 async def get_training_evidence_by_session(api, request, context):
     authorize(request.tenant_id, READ_ROLES)
     session_id = required_id(request, "session_id")
-    async with api.work(context) as uow:
+    async with api.work.read(context) as uow:
         row = await store.evidence_by_session(uow.session, request.tenant_id, session_id)
     if row is None:
         raise NotFound("training_evidence", f"sessions/{session_id}")
@@ -95,7 +95,7 @@ async def list_training_evidence(api, request, context):
     query = validate.list_request(request)
     scope = list_scope(request.tenant_id, query.filters)
     after = LIST_TOKENS.decode(request.page_token, scope)
-    async with api.work(context) as uow:
+    async with api.work.read(context) as uow:
         rows = await store.list_evidence(uow.session, request.tenant_id, query.filters, after, query.limit + 1)
     # Possibly fewer than page_size, as the contract allows, so the response stays small.
     items, next_token = LIST_TOKENS.page(rows, query.limit, scope, key=lambda r: (r.generated_at, r.evidence_id),

@@ -1,6 +1,6 @@
-"""The request path of every service: one server interceptor, wrapping each method once.
+"""The request path of every service: each method's handler wrapped once, at registration.
 
-`RequestInterceptor` does, per call and in this order:
+`RequestPath.wrap(generic_handler)` wraps the handlers a service registers; per call, in this order:
   1. request id: the client's `x-request-id` if it is a sane token, else a new one; sent back in the
      trailing metadata (with the status, so it costs no extra send) and carried by every log line of
      the call (shared.logging);
@@ -13,9 +13,10 @@
      logged with its stack and answered INTERNAL with a generic message;
   5. one log line: method, status code, milliseconds.
 
-Why one interceptor and a cache: grpc.aio runs every interceptor's `intercept_service` on every call,
-and a wrapper that builds new handler objects per call costs more than the work of a small read. The
-wrapped handler of each method is built the first time the method is called and reused after.
+Why not grpc interceptors: grpc.aio runs every interceptor's `intercept_service` coroutine on every
+call, and the three interceptors this replaced built new handler objects per call, which together
+cost more than the work of a small read. Here the wrapped handler of each method is built the first
+time the method is called and looked up after; grpc itself runs no interceptor at all.
 """
 
 from __future__ import annotations
@@ -81,26 +82,17 @@ def _client_request_id(value) -> str | None:
     return value if isinstance(value, str) and _REQUEST_ID.fullmatch(value) else None
 
 
-class RequestInterceptor(grpc.aio.ServerInterceptor):
+class RequestPath:
     """Request id, authentication, error mapping and the per-call log line, for every RPC."""
 
     def __init__(self, verifier: TokenVerifier) -> None:
         self._verifier = verifier
-        # method name -> wrapped handler; only methods that exist are stored, so it stays as small
-        # as the services' method tables.
-        self._wrapped: dict[str, grpc.RpcMethodHandler] = {}
 
-    async def intercept_service(self, continuation, details):
-        method = details.method
-        wrapped = self._wrapped.get(method)
-        if wrapped is None:
-            handler = await continuation(details)
-            if handler is None:
-                return None
-            wrapped = self._wrapped.setdefault(method, self._wrap(handler, method))
-        return wrapped
+    def wrap(self, generic_handler: grpc.GenericRpcHandler) -> grpc.GenericRpcHandler:
+        """`generic_handler` with every method it serves run through this request path."""
+        return _WrappedGenericHandler(generic_handler, self)
 
-    def _wrap(self, handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
+    def wrap_method(self, handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
         """`handler` with its behavior run by `_serve`; other handler shapes pass through."""
         open_method = method.startswith(UNAUTHENTICATED_PREFIXES)
         # Unparsable request bytes reach authentication, then become INVALID_ARGUMENT.
@@ -177,6 +169,25 @@ class RequestInterceptor(grpc.aio.ServerInterceptor):
             request_id_var.reset(request_id_token)
 
 
+class _WrappedGenericHandler(grpc.GenericRpcHandler):
+    def __init__(self, inner: grpc.GenericRpcHandler, path: RequestPath) -> None:
+        self._inner = inner
+        self._path = path
+        # method name -> wrapped handler; only methods that exist are stored, so it stays as small
+        # as the service's method table.
+        self._wrapped: dict[str, grpc.RpcMethodHandler] = {}
+
+    def service(self, handler_call_details):
+        method = handler_call_details.method
+        wrapped = self._wrapped.get(method)
+        if wrapped is None:
+            handler = self._inner.service(handler_call_details)
+            if handler is None:
+                return None
+            wrapped = self._wrapped.setdefault(method, self._path.wrap_method(handler, method))
+        return wrapped
+
+
 def _drain(behavior: Behavior) -> Behavior:
     """A server-streaming behavior may be an async generator; drive it into context.write."""
     async def drain(request, context):
@@ -198,8 +209,8 @@ async def _abort(context, error: DomainError, request_id: str) -> None:
 def _database_error(error: psycopg.Error):
     """Translate the PostgreSQL errors a client can act on; None means a real fault."""
     sqlstate = error.sqlstate
-    if sqlstate == "57014":  # query_canceled: our SET LOCAL statement_timeout from the deadline
-        return (grpc.StatusCode.DEADLINE_EXCEEDED, "deadline exceeded while waiting for the database")
+    if sqlstate == "57014":  # query_canceled: the per-connection statement_timeout ran out
+        return (grpc.StatusCode.DEADLINE_EXCEEDED, "the database statement took too long")
     if sqlstate in ("40001", "40P01"):  # serialization failure, deadlock: safe to retry
         return Aborted("concurrent update conflict; retry the request")
     if sqlstate in ("08000", "08001", "08003", "08006", "57P01", "57P03"):
