@@ -19,7 +19,7 @@ from learning.common.v1 import common_pb2
 from learning.evidence.v1 import evidence_service_pb2 as evidence_pb
 from tests.audit.conftest import make_event
 from tests.evidence import builders
-from tests.support.rpc import field_violations
+from tests.support.rpc import field_violations, status_details
 
 DEFAULT_CLIENT_METADATA_LIMIT = 8 * 1024
 DEFAULT_CLIENT_MESSAGE_LIMIT = 4 * 1024 * 1024
@@ -198,3 +198,38 @@ def test_no_log_line_carries_a_credential(catalog_db, tokens, tenant):
         logs = catalog.stderr_tail(10_000)
     assert "Invalid encoding" in logs and "[redacted]" in logs  # the line gRPC wrote is still there
     assert secret not in logs and token.split(".")[0] not in logs
+
+
+def _big_scenario(steps: int) -> res.InteractiveContent:
+    """A scenario of `steps` steps with 5,000-character prompts, chained, the last one terminal."""
+    return res.InteractiveContent(entry_step_id="s0", steps=[
+        res.ScenarioStep(step_id=f"s{i}", prompt=f"{i} " + "x" * 4990,
+                         choices=[res.BranchChoice(choice_key="next", text="Next", next_step_id=f"s{i + 1}")]
+                         if i + 1 < steps else [])
+        for i in range(steps)])
+
+
+def test_no_course_version_grows_past_what_get_course_version_can_return(catalog_stub, author_md, tenant):
+    """Each lesson is valid on its own (200 steps of 5,000 characters, ~1 MB); the version refuses the
+    one that would make GetCourseVersion exceed a default client's 4 MiB."""
+    course = catalog_stub.CreateCourse(catalog_pb.CreateCourseRequest(tenant_id=tenant, title="Big"),
+                                       metadata=author_md).course
+    module = catalog_stub.CreateModule(catalog_pb.CreateModuleRequest(tenant_id=tenant, course_id=course.course_id,
+                                                                      title="M"), metadata=author_md).module
+    accepted = 0
+    for index in range(5):
+        request = catalog_pb.CreateLessonRequest(tenant_id=tenant, module_id=module.module_id, title=f"L{index}",
+                                                 interactive=_big_scenario(200))
+        try:
+            catalog_stub.CreateLesson(request, metadata=author_md, timeout=60)
+            accepted += 1
+        except grpc.RpcError as error:
+            assert error.code() == grpc.StatusCode.FAILED_PRECONDITION, error.details()
+            failure = [d for d in status_details(error) if isinstance(d, error_details_pb2.PreconditionFailure)][0]
+            assert failure.violations[0].type == "VERSION_TOO_LARGE"
+            break
+    assert accepted == 3  # the fourth ~1 MB lesson did not fit the 3 MiB budget
+    version = catalog_stub.GetCourseVersion(catalog_pb.GetCourseVersionRequest(
+        tenant_id=tenant, course_id=course.course_id, version=1), metadata=author_md, timeout=60)
+    assert len(version.course_version.modules[0].lessons) == 3  # nothing of the refused lesson was written
+    assert version.ByteSize() < DEFAULT_CLIENT_MESSAGE_LIMIT

@@ -123,7 +123,9 @@ class CatalogApi(catalog_service_pb2_grpc.CatalogServiceServicer):
                 version = domain.require_open_draft(await _lock_course(uow, tenant, module.course_id))
                 row = await store.insert_module(uow.session, tenant, module.course_id, version, module, now)
                 await store.change_course(uow.session, tenant, module.course_id, now=now)
-                return svc.CreateModuleResponse(module=convert.module(row))
+                created = convert.module(row)
+                await _count_structure(uow, tenant, module.course_id, version, created)
+                return svc.CreateModuleResponse(module=created)
 
             once = await uow.run_once(tenant_id=tenant, request_id=module.request_id, request=request,
                                       response_type=svc.CreateModuleResponse, compute=create)
@@ -140,8 +142,9 @@ class CatalogApi(catalog_service_pb2_grpc.CatalogServiceServicer):
                 row, video, interactive = await store.insert_lesson(uow.session, tenant, course_id, version, lesson,
                                                                     now)
                 await store.change_course(uow.session, tenant, course_id, now=now)
-                return svc.CreateLessonResponse(
-                    lesson=convert.lesson(row, domain.VersionState.DRAFT, video, interactive))
+                created = convert.lesson(row, domain.VersionState.DRAFT, video, interactive)
+                await _count_structure(uow, tenant, course_id, version, created)
+                return svc.CreateLessonResponse(lesson=created)
 
             once = await uow.run_once(tenant_id=tenant, request_id=lesson.request_id, request=request,
                                       response_type=svc.CreateLessonResponse, compute=create)
@@ -157,7 +160,9 @@ class CatalogApi(catalog_service_pb2_grpc.CatalogServiceServicer):
                 course_id, version = await _draft_module(uow, tenant, quiz.module_id)
                 row, questions = await store.insert_quiz(uow.session, tenant, course_id, version, quiz, now)
                 await store.change_course(uow.session, tenant, course_id, now=now)
-                return svc.CreateQuizResponse(quiz=convert.quiz(row, questions, reveal_answers=True))
+                created = convert.quiz(row, questions, reveal_answers=True)
+                await _count_structure(uow, tenant, course_id, version, created)
+                return svc.CreateQuizResponse(quiz=created)
 
             once = await uow.run_once(tenant_id=tenant, request_id=quiz.request_id, request=request,
                                       response_type=svc.CreateQuizResponse, compute=create)
@@ -173,7 +178,9 @@ class CatalogApi(catalog_service_pb2_grpc.CatalogServiceServicer):
                 course_id, version = await _draft_module(uow, tenant, exercise.module_id)
                 row = await store.insert_exercise(uow.session, tenant, course_id, version, exercise, now)
                 await store.change_course(uow.session, tenant, course_id, now=now)
-                return svc.CreatePracticalExerciseResponse(practical_exercise=convert.exercise(row))
+                created = convert.exercise(row)
+                await _count_structure(uow, tenant, course_id, version, created)
+                return svc.CreatePracticalExerciseResponse(practical_exercise=created)
 
             once = await uow.run_once(tenant_id=tenant, request_id=exercise.request_id, request=request,
                                       response_type=svc.CreatePracticalExerciseResponse, compute=create)
@@ -283,6 +290,15 @@ async def _publish(uow: UnitOfWork, principal: Principal, tenant: str,
                     subject_id=course_id, payload={"course_id": course_id, "version": version,
                                                    "title": published.title})
     return svc.PublishCourseResponse(course=published, published_version=version)
+
+
+async def _count_structure(uow: UnitOfWork, tenant: str, course_id: str, version: int, element) -> None:
+    """Count a new element against its version's size budget (the transaction undoes it if it does not fit).
+    Its encoded size with answer keys is what the largest GetCourseVersion response carries."""
+    adding = element.ByteSize() + domain.ELEMENT_OVERHEAD_BYTES
+    used = await store.grow_version(uow.session, tenant, course_id, version, adding,
+                                    domain.MAX_VERSION_STRUCTURE_BYTES)
+    domain.check_version_room(course_id, version, used, adding)
 
 
 async def _course(uow: UnitOfWork, tenant: str, course_id: str):

@@ -22,6 +22,15 @@ QUIZ_REQUIRED = "QUIZ_REQUIRED"
 COURSE_VERSION_NOT_PUBLISHED = "COURSE_VERSION_NOT_PUBLISHED"
 LEARNING_PATH_EMPTY = "LEARNING_PATH_EMPTY"
 LEARNING_PATH_ARCHIVED = "LEARNING_PATH_ARCHIVED"
+VERSION_TOO_LARGE = "VERSION_TOO_LARGE"
+
+#: The structure of one version (modules, lessons, quizzes, exercises, as GetCourseVersion encodes
+#: them) may not exceed this many bytes: GetCourseVersion answers a version in one message, which must
+#: stay under the 4 MiB a default gRPC client accepts, with room for the envelope and the version's
+#: descriptive fields (bounded far below 1 MiB by validation). No service accepts what it cannot return.
+MAX_VERSION_STRUCTURE_BYTES = 3 * 1024 * 1024
+#: Per element, for the field tags and lengths that nest it inside the version message.
+ELEMENT_OVERHEAD_BYTES = 16
 
 DEFAULT_FREE_TEXT_MAX_LENGTH = 4000
 
@@ -199,3 +208,13 @@ def check_path_publishable(path_id: str, status: PathStatus, steps: list[StepTar
     if bad:
         raise FailedPrecondition("some steps do not reference published course versions", violations=bad)
     return True
+
+
+def check_version_room(course_id: str, version: int, used: int | None, adding: int) -> None:
+    """FAILED_PRECONDITION (VERSION_TOO_LARGE) when `adding` bytes would not fit the version's budget;
+    `used` is None when the version would overflow (the store's guarded update found no room)."""
+    if used is None:
+        raise FailedPrecondition(
+            f"the version's structure would exceed {MAX_VERSION_STRUCTURE_BYTES} bytes (this element: "
+            f"{adding}); split the course or shorten its content", violation_type=VERSION_TOO_LARGE,
+            subject=version_subject(course_id, version))

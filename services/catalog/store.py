@@ -180,16 +180,33 @@ async def update_version_fields(session: Session, tenant_id: str, course_id: str
         .values(updated_at=now, **changes))
 
 
+GROW_VERSION = Query(
+    update(course_versions)
+    .where(course_versions.c.tenant_id == bindparam("tenant_id"), course_versions.c.course_id == bindparam("course_id"),
+           course_versions.c.version == bindparam("version"),
+           course_versions.c.structure_bytes + bindparam("adding", type_=Integer) <= bindparam("limit", type_=Integer))
+    .values(structure_bytes=course_versions.c.structure_bytes + bindparam("adding", type_=Integer))
+    .returning(course_versions.c.structure_bytes))
+
+
+async def grow_version(session: Session, tenant_id: str, course_id: str, version: int, adding: int,
+                       limit: int) -> int | None:
+    """Count `adding` more bytes of structure in the draft version if the total stays within `limit`;
+    the new total, or None when it would not fit (nothing changed)."""
+    return (await session.execute(GROW_VERSION, tenant_id=tenant_id, course_id=course_id, version=version,
+                                  adding=adding, limit=limit)).scalar()
+
+
 async def copy_version(session: Session, tenant_id: str, course_id: str, source: int, target: int,
                        now: datetime) -> None:
     """Open draft `target` as a copy of `source`, structure included, keeping every element id."""
     v = course_versions.c
     await session.execute(insert(course_versions).from_select(
         [v.tenant_id, v.course_id, v.version, v.state, v.title, v.description, v.objectives, v.target_audience,
-         v.metadata, v.published_by, v.created_at, v.updated_at],
+         v.metadata, v.published_by, v.created_at, v.updated_at, v.structure_bytes],
         select(v.tenant_id, v.course_id, literal(target, Integer), literal(VersionState.DRAFT.value),
                v.title, v.description, v.objectives, v.target_audience, v.metadata, literal(""),
-               literal(now, v.created_at.type), literal(now, v.updated_at.type))
+               literal(now, v.created_at.type), literal(now, v.updated_at.type), v.structure_bytes)
         .where(v.tenant_id == tenant_id, v.course_id == course_id, v.version == source)))
     for table in STRUCTURE_TABLES:
         columns = list(table.c)

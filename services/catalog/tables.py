@@ -28,6 +28,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
@@ -84,6 +85,8 @@ course_versions = Table(
     Column("metadata", JSONB, nullable=False),
     Column("published_by", Text, nullable=False),
     _time("created_at"), _time("updated_at"), _time("published_at", True),
+    # Encoded size of the structure as GetCourseVersion returns it (domain.MAX_VERSION_STRUCTURE_BYTES).
+    Column("structure_bytes", BigInteger, nullable=False, server_default=text("0")),
     PrimaryKeyConstraint("tenant_id", "course_id", "version"),
     _references("learning_course_versions_tenant_id_course_id_fkey", "learning_courses", "tenant_id", "course_id"),
     Index("learning_course_versions_state_idx", "tenant_id", "state", "updated_at"),

@@ -371,9 +371,13 @@ class CatalogServiceServicer:
 
     def CreateModule(self, request, context):
         """Appends a module to the course's open draft version.
+        A version's structure (modules, lessons, quizzes, exercises as GetCourseVersion
+        returns them) is limited to 3 MiB encoded, so that GetCourseVersion always fits a
+        default client's 4 MiB message limit; every Create* of the structure counts against it.
         Roles: author, admin, service.
         Errors: INVALID_ARGUMENT, NOT_FOUND (course), ALREADY_EXISTS (request_id),
-        FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT: call UpdateCourse first),
+        FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT: call UpdateCourse first;
+        VERSION_TOO_LARGE: the version's 3 MiB structure budget is used up),
         PERMISSION_DENIED, UNAUTHENTICATED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -384,8 +388,8 @@ class CatalogServiceServicer:
         """Appends a lesson (video or interactive) to a module of the open draft.
         Roles: author, admin, service.
         Errors: INVALID_ARGUMENT, NOT_FOUND (module), ALREADY_EXISTS (request_id),
-        FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT), PERMISSION_DENIED,
-        UNAUTHENTICATED.
+        FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT; VERSION_TOO_LARGE: the version's
+        3 MiB structure budget is used up), PERMISSION_DENIED, UNAUTHENTICATED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -395,8 +399,8 @@ class CatalogServiceServicer:
         """Appends a quiz with its questions to a module of the open draft.
         Roles: author, admin, service.
         Errors: INVALID_ARGUMENT, NOT_FOUND (module), ALREADY_EXISTS (request_id),
-        FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT), PERMISSION_DENIED,
-        UNAUTHENTICATED.
+        FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT; VERSION_TOO_LARGE: the version's
+        3 MiB structure budget is used up), PERMISSION_DENIED, UNAUTHENTICATED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -406,8 +410,8 @@ class CatalogServiceServicer:
         """Appends a practical exercise to a module of the open draft.
         Roles: author, admin, service.
         Errors: INVALID_ARGUMENT, NOT_FOUND (module), ALREADY_EXISTS (request_id),
-        FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT), PERMISSION_DENIED,
-        UNAUTHENTICATED.
+        FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT; VERSION_TOO_LARGE: the version's
+        3 MiB structure budget is used up), PERMISSION_DENIED, UNAUTHENTICATED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

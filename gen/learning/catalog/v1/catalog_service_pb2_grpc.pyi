@@ -175,31 +175,35 @@ class CatalogServiceStub:
     """
     CreateModule: _grpc.UnaryUnaryMultiCallable[_catalog_service_pb2.CreateModuleRequest, _catalog_service_pb2.CreateModuleResponse]
     """Appends a module to the course's open draft version.
+    A version's structure (modules, lessons, quizzes, exercises as GetCourseVersion
+    returns them) is limited to 3 MiB encoded, so that GetCourseVersion always fits a
+    default client's 4 MiB message limit; every Create* of the structure counts against it.
     Roles: author, admin, service.
     Errors: INVALID_ARGUMENT, NOT_FOUND (course), ALREADY_EXISTS (request_id),
-    FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT: call UpdateCourse first),
+    FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT: call UpdateCourse first;
+    VERSION_TOO_LARGE: the version's 3 MiB structure budget is used up),
     PERMISSION_DENIED, UNAUTHENTICATED.
     """
     CreateLesson: _grpc.UnaryUnaryMultiCallable[_catalog_service_pb2.CreateLessonRequest, _catalog_service_pb2.CreateLessonResponse]
     """Appends a lesson (video or interactive) to a module of the open draft.
     Roles: author, admin, service.
     Errors: INVALID_ARGUMENT, NOT_FOUND (module), ALREADY_EXISTS (request_id),
-    FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT), PERMISSION_DENIED,
-    UNAUTHENTICATED.
+    FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT; VERSION_TOO_LARGE: the version's
+    3 MiB structure budget is used up), PERMISSION_DENIED, UNAUTHENTICATED.
     """
     CreateQuiz: _grpc.UnaryUnaryMultiCallable[_catalog_service_pb2.CreateQuizRequest, _catalog_service_pb2.CreateQuizResponse]
     """Appends a quiz with its questions to a module of the open draft.
     Roles: author, admin, service.
     Errors: INVALID_ARGUMENT, NOT_FOUND (module), ALREADY_EXISTS (request_id),
-    FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT), PERMISSION_DENIED,
-    UNAUTHENTICATED.
+    FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT; VERSION_TOO_LARGE: the version's
+    3 MiB structure budget is used up), PERMISSION_DENIED, UNAUTHENTICATED.
     """
     CreatePracticalExercise: _grpc.UnaryUnaryMultiCallable[_catalog_service_pb2.CreatePracticalExerciseRequest, _catalog_service_pb2.CreatePracticalExerciseResponse]
     """Appends a practical exercise to a module of the open draft.
     Roles: author, admin, service.
     Errors: INVALID_ARGUMENT, NOT_FOUND (module), ALREADY_EXISTS (request_id),
-    FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT), PERMISSION_DENIED,
-    UNAUTHENTICATED.
+    FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT; VERSION_TOO_LARGE: the version's
+    3 MiB structure budget is used up), PERMISSION_DENIED, UNAUTHENTICATED.
     """
     GetCourseVersion: _grpc.UnaryUnaryMultiCallable[_catalog_service_pb2.GetCourseVersionRequest, _catalog_service_pb2.GetCourseVersionResponse]
     """Returns one course version with its whole ordered structure (modules with their
@@ -386,31 +390,35 @@ class CatalogServiceAsyncStub(CatalogServiceStub):
     """
     CreateModule: _aio.UnaryUnaryMultiCallable[_catalog_service_pb2.CreateModuleRequest, _catalog_service_pb2.CreateModuleResponse]  # type: ignore[assignment]
     """Appends a module to the course's open draft version.
+    A version's structure (modules, lessons, quizzes, exercises as GetCourseVersion
+    returns them) is limited to 3 MiB encoded, so that GetCourseVersion always fits a
+    default client's 4 MiB message limit; every Create* of the structure counts against it.
     Roles: author, admin, service.
     Errors: INVALID_ARGUMENT, NOT_FOUND (course), ALREADY_EXISTS (request_id),
-    FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT: call UpdateCourse first),
+    FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT: call UpdateCourse first;
+    VERSION_TOO_LARGE: the version's 3 MiB structure budget is used up),
     PERMISSION_DENIED, UNAUTHENTICATED.
     """
     CreateLesson: _aio.UnaryUnaryMultiCallable[_catalog_service_pb2.CreateLessonRequest, _catalog_service_pb2.CreateLessonResponse]  # type: ignore[assignment]
     """Appends a lesson (video or interactive) to a module of the open draft.
     Roles: author, admin, service.
     Errors: INVALID_ARGUMENT, NOT_FOUND (module), ALREADY_EXISTS (request_id),
-    FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT), PERMISSION_DENIED,
-    UNAUTHENTICATED.
+    FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT; VERSION_TOO_LARGE: the version's
+    3 MiB structure budget is used up), PERMISSION_DENIED, UNAUTHENTICATED.
     """
     CreateQuiz: _aio.UnaryUnaryMultiCallable[_catalog_service_pb2.CreateQuizRequest, _catalog_service_pb2.CreateQuizResponse]  # type: ignore[assignment]
     """Appends a quiz with its questions to a module of the open draft.
     Roles: author, admin, service.
     Errors: INVALID_ARGUMENT, NOT_FOUND (module), ALREADY_EXISTS (request_id),
-    FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT), PERMISSION_DENIED,
-    UNAUTHENTICATED.
+    FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT; VERSION_TOO_LARGE: the version's
+    3 MiB structure budget is used up), PERMISSION_DENIED, UNAUTHENTICATED.
     """
     CreatePracticalExercise: _aio.UnaryUnaryMultiCallable[_catalog_service_pb2.CreatePracticalExerciseRequest, _catalog_service_pb2.CreatePracticalExerciseResponse]  # type: ignore[assignment]
     """Appends a practical exercise to a module of the open draft.
     Roles: author, admin, service.
     Errors: INVALID_ARGUMENT, NOT_FOUND (module), ALREADY_EXISTS (request_id),
-    FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT), PERMISSION_DENIED,
-    UNAUTHENTICATED.
+    FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT; VERSION_TOO_LARGE: the version's
+    3 MiB structure budget is used up), PERMISSION_DENIED, UNAUTHENTICATED.
     """
     GetCourseVersion: _aio.UnaryUnaryMultiCallable[_catalog_service_pb2.GetCourseVersionRequest, _catalog_service_pb2.GetCourseVersionResponse]  # type: ignore[assignment]
     """Returns one course version with its whole ordered structure (modules with their
@@ -636,9 +644,13 @@ class CatalogServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_catalog_service_pb2.CreateModuleResponse, _abc.Awaitable[_catalog_service_pb2.CreateModuleResponse]]:
         """Appends a module to the course's open draft version.
+        A version's structure (modules, lessons, quizzes, exercises as GetCourseVersion
+        returns them) is limited to 3 MiB encoded, so that GetCourseVersion always fits a
+        default client's 4 MiB message limit; every Create* of the structure counts against it.
         Roles: author, admin, service.
         Errors: INVALID_ARGUMENT, NOT_FOUND (course), ALREADY_EXISTS (request_id),
-        FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT: call UpdateCourse first),
+        FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT: call UpdateCourse first;
+        VERSION_TOO_LARGE: the version's 3 MiB structure budget is used up),
         PERMISSION_DENIED, UNAUTHENTICATED.
         """
 
@@ -651,8 +663,8 @@ class CatalogServiceServicer(metaclass=_abc_1.ABCMeta):
         """Appends a lesson (video or interactive) to a module of the open draft.
         Roles: author, admin, service.
         Errors: INVALID_ARGUMENT, NOT_FOUND (module), ALREADY_EXISTS (request_id),
-        FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT), PERMISSION_DENIED,
-        UNAUTHENTICATED.
+        FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT; VERSION_TOO_LARGE: the version's
+        3 MiB structure budget is used up), PERMISSION_DENIED, UNAUTHENTICATED.
         """
 
     @_abc_1.abstractmethod
@@ -664,8 +676,8 @@ class CatalogServiceServicer(metaclass=_abc_1.ABCMeta):
         """Appends a quiz with its questions to a module of the open draft.
         Roles: author, admin, service.
         Errors: INVALID_ARGUMENT, NOT_FOUND (module), ALREADY_EXISTS (request_id),
-        FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT), PERMISSION_DENIED,
-        UNAUTHENTICATED.
+        FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT; VERSION_TOO_LARGE: the version's
+        3 MiB structure budget is used up), PERMISSION_DENIED, UNAUTHENTICATED.
         """
 
     @_abc_1.abstractmethod
@@ -677,8 +689,8 @@ class CatalogServiceServicer(metaclass=_abc_1.ABCMeta):
         """Appends a practical exercise to a module of the open draft.
         Roles: author, admin, service.
         Errors: INVALID_ARGUMENT, NOT_FOUND (module), ALREADY_EXISTS (request_id),
-        FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT), PERMISSION_DENIED,
-        UNAUTHENTICATED.
+        FAILED_PRECONDITION (COURSE_ARCHIVED; NO_OPEN_DRAFT; VERSION_TOO_LARGE: the version's
+        3 MiB structure budget is used up), PERMISSION_DENIED, UNAUTHENTICATED.
         """
 
     @_abc_1.abstractmethod
