@@ -5,12 +5,15 @@
 SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', r, r) FROM unnest(ARRAY[
   'learning_catalog_owner','learning_catalog',
   'learning_audit_owner','learning_audit',
-  'learning_evidence_owner','learning_evidence'
+  'learning_evidence_owner','learning_evidence',
+  'learning_progress_owner','learning_progress'
 ]) AS r \gexec
 CREATE DATABASE learning_catalog OWNER learning_catalog_owner;
 CREATE DATABASE learning_audit OWNER learning_audit_owner;
 CREATE DATABASE learning_evidence OWNER learning_evidence_owner;
-REVOKE ALL ON DATABASE learning_catalog, learning_audit, learning_evidence FROM PUBLIC;
+CREATE DATABASE learning_progress OWNER learning_progress_owner;
+REVOKE ALL ON DATABASE learning_catalog, learning_audit, learning_evidence, learning_progress FROM PUBLIC;
 GRANT CONNECT ON DATABASE learning_catalog TO learning_catalog;
 GRANT CONNECT ON DATABASE learning_audit TO learning_audit;
 GRANT CONNECT ON DATABASE learning_evidence TO learning_evidence;
+GRANT CONNECT ON DATABASE learning_progress TO learning_progress;

@@ -164,4 +164,11 @@ class Aborted(DomainError):
     reason = "ERROR_REASON_ABORTED"
 
 
+class Unavailable(DomainError):
+    """A service this one depends on does not answer right now; the caller may retry."""
+
+    code = grpc.StatusCode.UNAVAILABLE
+    reason = "ERROR_REASON_DEPENDENCY_UNAVAILABLE"
+
+
 assert code_pb2.INVALID_ARGUMENT == grpc.StatusCode.INVALID_ARGUMENT.value[0]

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import Table
 
 from learning.audit.v1 import audit_service_pb2
+from learning.evidence.v1 import evidence_service_pb2
 from shared.db import Session
 from shared.outbox import Route, enqueue
 from shared.timeutil import to_timestamp, utcnow
@@ -27,6 +28,18 @@ AUDIT = Route(
     request_type=audit_service_pb2.RecordEventsRequest,
     response_type=audit_service_pb2.RecordEventsResponse,
     batch_field="events",
+)
+
+#: Certificates for passed course versions, from progress to EvidenceService.IssueCertificate, one call
+#: per row. The request carries a request_id derived from (tenant, learner, version) and evidence keeps
+#: one certificate per learner and version, so a redelivery never issues a second one.
+CERTIFICATES = Route(
+    destination="evidence.certificates",
+    service="evidence",
+    method="/learning.evidence.v1.EvidenceService/IssueCertificate",
+    message_type=evidence_service_pb2.IssueCertificateRequest,
+    request_type=evidence_service_pb2.IssueCertificateRequest,
+    response_type=evidence_service_pb2.IssueCertificateResponse,
 )
 
 

@@ -26,15 +26,24 @@ from collections import Counter
 from collections.abc import Callable
 
 import grpc
-import learning
 import pytest
 from google.protobuf.descriptor import FieldDescriptor
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from services.audit.main import DEFINITION as AUDIT, Settings as AuditSettings, build as build_audit
-from services.catalog.main import DEFINITION as CATALOG, Settings as CatalogSettings, build as build_catalog
-from services.evidence.main import DEFINITION as EVIDENCE, Settings as EvidenceSettings, build as build_evidence
+import learning
+from services.audit.main import DEFINITION as AUDIT
+from services.audit.main import Settings as AuditSettings
+from services.audit.main import build as build_audit
+from services.catalog.main import DEFINITION as CATALOG
+from services.catalog.main import Settings as CatalogSettings
+from services.catalog.main import build as build_catalog
+from services.evidence.main import DEFINITION as EVIDENCE
+from services.evidence.main import Settings as EvidenceSettings
+from services.evidence.main import build as build_evidence
+from services.progress.main import DEFINITION as PROGRESS
+from services.progress.main import Settings as ProgressSettings
+from services.progress.main import build as build_progress
 from shared.auth import ADMIN, AUDITOR, AUTHOR, SERVICE
 from tests.support.rpc import field_violations
 from tests.support.servers import ServerThread
@@ -50,6 +59,7 @@ SERVERS = {
     "learning.catalog.v1.CatalogService": (CATALOG, CatalogSettings, build_catalog),
     "learning.audit.v1.AuditService": (AUDIT, AuditSettings, build_audit),
     "learning.evidence.v1.EvidenceService": (EVIDENCE, EvidenceSettings, build_evidence),
+    "learning.progress.v1.ProgressService": (PROGRESS, ProgressSettings, build_progress),  # after the catalog
 }
 
 
@@ -266,16 +276,18 @@ def _message_class(descriptor):
 @pytest.fixture(scope="module")
 def fuzz_channels(provision_service, tokens):
     """One in-process server per service (own session databases), and a channel to each."""
-    channels, threads = {}, []
+    channels, threads, hosts = {}, [], {}
     try:
         for name, (definition, settings_type, build) in SERVERS.items():
             db = provision_service(definition.name, definition.migrations, definition.append_only_tables)
+            addresses = {f"{key.split('.')[1]}_address": address for key, address in hosts.items()}
             settings = settings_type(database_url=db.runtime_url, migration_database_url=db.owner_url,
                                      listen_address="127.0.0.1:0", migrate_on_start=False,
-                                     outbox_relay_enabled=False, **tokens.settings_env())
+                                     outbox_relay_enabled=False, **tokens.settings_env(), **addresses)
             thread = ServerThread(lambda b=build, s=settings: b(s))
             host = thread.__enter__()
             threads.append(thread)
+            hosts[name] = host.address
             channels[name] = grpc.insecure_channel(host.address)
         _seed_known_ids(channels, tokens)
         yield channels
@@ -472,6 +484,30 @@ def _evidence_seeds(ids: dict) -> dict[str, Callable]:
     }
 
 
+def _progress_seeds(ids: dict) -> dict[str, Callable]:
+    from learning.common.v1 import common_pb2
+    from learning.progress.v1 import progress_resources_pb2 as pres
+    from learning.progress.v1 import progress_service_pb2 as psvc
+    from tests.evidence import builders
+
+    t, rid = FUZZ_TENANT, lambda: str(uuid.uuid4())
+    course = lambda: common_pb2.CourseVersionRef(course_id=ids["course"], version=1)  # noqa: E731
+    return {
+        "RecordProgressEvents": lambda: psvc.RecordProgressEventsRequest(tenant_id=t, events=[
+            pres.ProgressEvent(event_id=rid(), user_id=rid(), course=course(), item_kind=pres.ITEM_KIND_LESSON,
+                               item_id=rid(), kind=pres.EVENT_KIND_VIEWED, occur_time=builders.ts(0)),
+            pres.ProgressEvent(event_id=rid(), user_id=rid(), course=course(), item_kind=pres.ITEM_KIND_QUIZ,
+                               item_id=rid(), kind=pres.EVENT_KIND_QUIZ_PASSED, score=0.5, occur_time=builders.ts(1)),
+            pres.ProgressEvent(event_id=rid(), user_id=rid(), course=course(), item_kind=pres.ITEM_KIND_SCENARIO_STEP,
+                               item_id=rid(), step_id="s1", kind=pres.EVENT_KIND_COMPLETED, occur_time=builders.ts(2))]),
+        "GetCourseProgress": lambda: psvc.GetCourseProgressRequest(tenant_id=t, user_id=rid(), course=course()),
+        "ListUserProgress": lambda: psvc.ListUserProgressRequest(tenant_id=t, user_id=rid(), course_id=ids["course"],
+                                                                 state=pres.PROGRESS_STATE_PASSED, page_size=3),
+        "UpgradeCourseProgress": lambda: psvc.UpgradeCourseProgressRequest(
+            tenant_id=t, user_id=rid(), course_id=ids["course"], from_version=1, to_version=2),
+    }
+
+
 def _slots(message, parent=()):
     """Every (path to a message, field) of `message`: the places a mutation can replace a value."""
     found = []
@@ -521,7 +557,8 @@ def seeds(fuzz_channels, tokens) -> dict[tuple[str, str], Callable]:
 
 
 SEED_FACTORIES = {"learning.catalog.v1.CatalogService": _catalog_seeds, "learning.audit.v1.AuditService": _audit_seeds,
-                  "learning.evidence.v1.EvidenceService": _evidence_seeds}
+                  "learning.evidence.v1.EvidenceService": _evidence_seeds,
+                  "learning.progress.v1.ProgressService": _progress_seeds}
 # RPCs with a valid seed request (the factories are only listed here, not called).
 SEEDED = [(s, m) for s, m in METHODS
           if m.name in {rpc.split("#")[0] for rpc in SEED_FACTORIES[s.full_name]({})}]

@@ -17,6 +17,7 @@ from learning.catalog.v1 import catalog_resources_pb2 as res
 from learning.catalog.v1 import catalog_service_pb2 as catalog_pb
 from learning.common.v1 import common_pb2
 from learning.evidence.v1 import evidence_service_pb2 as evidence_pb
+from learning.progress.v1 import progress_service_pb2 as progress_pb
 from tests.audit.conftest import make_event
 from tests.evidence import builders
 from tests.support.rpc import field_violations, status_details
@@ -37,7 +38,8 @@ def _trailer_bytes(error: grpc.RpcError) -> int:
     return sum(len(value) for key, value in error.trailing_metadata() or () if key == "grpc-status-details-bin")
 
 
-def test_a_deeply_nested_page_token_is_invalid_on_every_list(catalog_stub, evidence_stub, audit_stub, tokens, tenant):
+def test_a_deeply_nested_page_token_is_invalid_on_every_list(catalog_stub, evidence_stub, audit_stub, progress_stub,
+                                                             tokens, tenant):
     md = tokens.metadata(tenant, ["admin", "auditor"], subject=str(uuid.uuid4()))
     course_id = str(uuid.uuid4())
     lists = [
@@ -47,6 +49,7 @@ def test_a_deeply_nested_page_token_is_invalid_on_every_list(catalog_stub, evide
         (evidence_stub.ListTrainingEvidence, evidence_pb.ListTrainingEvidenceRequest(tenant_id=tenant)),
         (evidence_stub.ListCertificates, evidence_pb.ListCertificatesRequest(tenant_id=tenant)),
         (audit_stub.ListAuditEvents, audit_pb.ListAuditEventsRequest(tenant_id=tenant)),
+        (progress_stub.ListUserProgress, progress_pb.ListUserProgressRequest(tenant_id=tenant)),
     ]
     for call, request in lists:
         request.page_token = NESTED_JSON_TOKEN

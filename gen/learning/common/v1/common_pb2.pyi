@@ -19,6 +19,7 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ERROR_REASON_PERMISSION_DENIED: _ClassVar[ErrorReason]
     ERROR_REASON_UNAUTHENTICATED: _ClassVar[ErrorReason]
     ERROR_REASON_ABORTED: _ClassVar[ErrorReason]
+    ERROR_REASON_DEPENDENCY_UNAVAILABLE: _ClassVar[ErrorReason]
 ERROR_REASON_UNSPECIFIED: ErrorReason
 ERROR_REASON_INVALID_FIELD: ErrorReason
 ERROR_REASON_NOT_FOUND: ErrorReason
@@ -27,6 +28,7 @@ ERROR_REASON_FAILED_PRECONDITION: ErrorReason
 ERROR_REASON_PERMISSION_DENIED: ErrorReason
 ERROR_REASON_UNAUTHENTICATED: ErrorReason
 ERROR_REASON_ABORTED: ErrorReason
+ERROR_REASON_DEPENDENCY_UNAVAILABLE: ErrorReason
 
 class TimeRange(_message.Message):
     __slots__ = ("start_time", "end_time")

@@ -1,0 +1,129 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from learning.common.v1 import common_pb2 as _common_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class ItemKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ITEM_KIND_UNSPECIFIED: _ClassVar[ItemKind]
+    ITEM_KIND_LESSON: _ClassVar[ItemKind]
+    ITEM_KIND_SCENARIO_STEP: _ClassVar[ItemKind]
+    ITEM_KIND_QUIZ: _ClassVar[ItemKind]
+    ITEM_KIND_PRACTICAL_EXERCISE: _ClassVar[ItemKind]
+    ITEM_KIND_TRAINING_SESSION: _ClassVar[ItemKind]
+
+class EventKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    EVENT_KIND_UNSPECIFIED: _ClassVar[EventKind]
+    EVENT_KIND_STARTED: _ClassVar[EventKind]
+    EVENT_KIND_VIEWED: _ClassVar[EventKind]
+    EVENT_KIND_COMPLETED: _ClassVar[EventKind]
+    EVENT_KIND_QUIZ_PASSED: _ClassVar[EventKind]
+    EVENT_KIND_QUIZ_FAILED: _ClassVar[EventKind]
+    EVENT_KIND_EXERCISE_APPROVED: _ClassVar[EventKind]
+    EVENT_KIND_SESSION_PASSED: _ClassVar[EventKind]
+    EVENT_KIND_SESSION_FAILED: _ClassVar[EventKind]
+
+class ProgressState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PROGRESS_STATE_UNSPECIFIED: _ClassVar[ProgressState]
+    PROGRESS_STATE_NOT_STARTED: _ClassVar[ProgressState]
+    PROGRESS_STATE_IN_PROGRESS: _ClassVar[ProgressState]
+    PROGRESS_STATE_FAILED: _ClassVar[ProgressState]
+    PROGRESS_STATE_COMPLETED: _ClassVar[ProgressState]
+    PROGRESS_STATE_PASSED: _ClassVar[ProgressState]
+ITEM_KIND_UNSPECIFIED: ItemKind
+ITEM_KIND_LESSON: ItemKind
+ITEM_KIND_SCENARIO_STEP: ItemKind
+ITEM_KIND_QUIZ: ItemKind
+ITEM_KIND_PRACTICAL_EXERCISE: ItemKind
+ITEM_KIND_TRAINING_SESSION: ItemKind
+EVENT_KIND_UNSPECIFIED: EventKind
+EVENT_KIND_STARTED: EventKind
+EVENT_KIND_VIEWED: EventKind
+EVENT_KIND_COMPLETED: EventKind
+EVENT_KIND_QUIZ_PASSED: EventKind
+EVENT_KIND_QUIZ_FAILED: EventKind
+EVENT_KIND_EXERCISE_APPROVED: EventKind
+EVENT_KIND_SESSION_PASSED: EventKind
+EVENT_KIND_SESSION_FAILED: EventKind
+PROGRESS_STATE_UNSPECIFIED: ProgressState
+PROGRESS_STATE_NOT_STARTED: ProgressState
+PROGRESS_STATE_IN_PROGRESS: ProgressState
+PROGRESS_STATE_FAILED: ProgressState
+PROGRESS_STATE_COMPLETED: ProgressState
+PROGRESS_STATE_PASSED: ProgressState
+
+class ProgressEvent(_message.Message):
+    __slots__ = ("event_id", "user_id", "course", "item_kind", "item_id", "step_id", "kind", "score", "occur_time")
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    COURSE_FIELD_NUMBER: _ClassVar[int]
+    ITEM_KIND_FIELD_NUMBER: _ClassVar[int]
+    ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    STEP_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    OCCUR_TIME_FIELD_NUMBER: _ClassVar[int]
+    event_id: str
+    user_id: str
+    course: _common_pb2.CourseVersionRef
+    item_kind: ItemKind
+    item_id: str
+    step_id: str
+    kind: EventKind
+    score: float
+    occur_time: _timestamp_pb2.Timestamp
+    def __init__(self, event_id: _Optional[str] = ..., user_id: _Optional[str] = ..., course: _Optional[_Union[_common_pb2.CourseVersionRef, _Mapping]] = ..., item_kind: _Optional[_Union[ItemKind, str]] = ..., item_id: _Optional[str] = ..., step_id: _Optional[str] = ..., kind: _Optional[_Union[EventKind, str]] = ..., score: _Optional[float] = ..., occur_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ItemProgress(_message.Message):
+    __slots__ = ("item_kind", "item_id", "step_id", "state", "best_score", "start_time", "complete_time")
+    ITEM_KIND_FIELD_NUMBER: _ClassVar[int]
+    ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    STEP_ID_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    BEST_SCORE_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    COMPLETE_TIME_FIELD_NUMBER: _ClassVar[int]
+    item_kind: ItemKind
+    item_id: str
+    step_id: str
+    state: ProgressState
+    best_score: float
+    start_time: _timestamp_pb2.Timestamp
+    complete_time: _timestamp_pb2.Timestamp
+    def __init__(self, item_kind: _Optional[_Union[ItemKind, str]] = ..., item_id: _Optional[str] = ..., step_id: _Optional[str] = ..., state: _Optional[_Union[ProgressState, str]] = ..., best_score: _Optional[float] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CourseProgress(_message.Message):
+    __slots__ = ("user_id", "course", "state", "percent_complete", "items", "start_time", "complete_time", "pass_time", "update_time", "upgraded_from_version", "structure_pending")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    COURSE_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    PERCENT_COMPLETE_FIELD_NUMBER: _ClassVar[int]
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    COMPLETE_TIME_FIELD_NUMBER: _ClassVar[int]
+    PASS_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPGRADED_FROM_VERSION_FIELD_NUMBER: _ClassVar[int]
+    STRUCTURE_PENDING_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    course: _common_pb2.CourseVersionRef
+    state: ProgressState
+    percent_complete: int
+    items: _containers.RepeatedCompositeFieldContainer[ItemProgress]
+    start_time: _timestamp_pb2.Timestamp
+    complete_time: _timestamp_pb2.Timestamp
+    pass_time: _timestamp_pb2.Timestamp
+    update_time: _timestamp_pb2.Timestamp
+    upgraded_from_version: int
+    structure_pending: bool
+    def __init__(self, user_id: _Optional[str] = ..., course: _Optional[_Union[_common_pb2.CourseVersionRef, _Mapping]] = ..., state: _Optional[_Union[ProgressState, str]] = ..., percent_complete: _Optional[int] = ..., items: _Optional[_Iterable[_Union[ItemProgress, _Mapping]]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., pass_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., upgraded_from_version: _Optional[int] = ..., structure_pending: _Optional[bool] = ...) -> None: ...

@@ -1,0 +1,87 @@
+from learning.common.v1 import common_pb2 as _common_pb2
+from learning.progress.v1 import progress_resources_pb2 as _progress_resources_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class RecordProgressEventsRequest(_message.Message):
+    __slots__ = ("tenant_id", "events")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    EVENTS_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    events: _containers.RepeatedCompositeFieldContainer[_progress_resources_pb2.ProgressEvent]
+    def __init__(self, tenant_id: _Optional[str] = ..., events: _Optional[_Iterable[_Union[_progress_resources_pb2.ProgressEvent, _Mapping]]] = ...) -> None: ...
+
+class RecordProgressEventsResponse(_message.Message):
+    __slots__ = ("recorded_count", "duplicate_count")
+    RECORDED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    DUPLICATE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    recorded_count: int
+    duplicate_count: int
+    def __init__(self, recorded_count: _Optional[int] = ..., duplicate_count: _Optional[int] = ...) -> None: ...
+
+class GetCourseProgressRequest(_message.Message):
+    __slots__ = ("tenant_id", "user_id", "course")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    COURSE_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    user_id: str
+    course: _common_pb2.CourseVersionRef
+    def __init__(self, tenant_id: _Optional[str] = ..., user_id: _Optional[str] = ..., course: _Optional[_Union[_common_pb2.CourseVersionRef, _Mapping]] = ...) -> None: ...
+
+class GetCourseProgressResponse(_message.Message):
+    __slots__ = ("progress",)
+    PROGRESS_FIELD_NUMBER: _ClassVar[int]
+    progress: _progress_resources_pb2.CourseProgress
+    def __init__(self, progress: _Optional[_Union[_progress_resources_pb2.CourseProgress, _Mapping]] = ...) -> None: ...
+
+class ListUserProgressRequest(_message.Message):
+    __slots__ = ("tenant_id", "user_id", "course_id", "state", "page_size", "page_token")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    COURSE_ID_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    user_id: str
+    course_id: str
+    state: _progress_resources_pb2.ProgressState
+    page_size: int
+    page_token: str
+    def __init__(self, tenant_id: _Optional[str] = ..., user_id: _Optional[str] = ..., course_id: _Optional[str] = ..., state: _Optional[_Union[_progress_resources_pb2.ProgressState, str]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListUserProgressResponse(_message.Message):
+    __slots__ = ("progress", "next_page_token")
+    PROGRESS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    progress: _containers.RepeatedCompositeFieldContainer[_progress_resources_pb2.CourseProgress]
+    next_page_token: str
+    def __init__(self, progress: _Optional[_Iterable[_Union[_progress_resources_pb2.CourseProgress, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class UpgradeCourseProgressRequest(_message.Message):
+    __slots__ = ("tenant_id", "user_id", "course_id", "from_version", "to_version")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    COURSE_ID_FIELD_NUMBER: _ClassVar[int]
+    FROM_VERSION_FIELD_NUMBER: _ClassVar[int]
+    TO_VERSION_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    user_id: str
+    course_id: str
+    from_version: int
+    to_version: int
+    def __init__(self, tenant_id: _Optional[str] = ..., user_id: _Optional[str] = ..., course_id: _Optional[str] = ..., from_version: _Optional[int] = ..., to_version: _Optional[int] = ...) -> None: ...
+
+class UpgradeCourseProgressResponse(_message.Message):
+    __slots__ = ("progress", "carried_over_count")
+    PROGRESS_FIELD_NUMBER: _ClassVar[int]
+    CARRIED_OVER_COUNT_FIELD_NUMBER: _ClassVar[int]
+    progress: _progress_resources_pb2.CourseProgress
+    carried_over_count: int
+    def __init__(self, progress: _Optional[_Union[_progress_resources_pb2.CourseProgress, _Mapping]] = ..., carried_over_count: _Optional[int] = ...) -> None: ...

@@ -1,0 +1,4 @@
+from services.progress.main import DEFINITION
+from shared.entrypoint import main
+
+main(DEFINITION)

@@ -1,0 +1,198 @@
+"""ProgressService RPCs: authorize, validate (validate.py), one unit of work each; rules in domain.py,
+SQL in store.py, the catalog's structures in structures.py, protos in convert.py."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from learning.common.v1 import common_pb2
+from learning.evidence.v1 import evidence_service_pb2 as evidence
+from learning.progress.v1 import progress_service_pb2 as svc
+from learning.progress.v1 import progress_service_pb2_grpc
+from services.progress import convert, domain, store, validate
+from services.progress.structures import CatalogUnavailable, CourseStructures
+from shared.auth import ADMIN, AUDITOR, LEARNER, REVIEWER, SERVICE, Principal, authorize
+from shared.errors import AlreadyExists, FailedPrecondition, NotFound, PermissionDenied, Unavailable
+from shared.pagination import TIME, UUID, Int, PageTokens, page_size
+from shared.routes import CERTIFICATES
+from shared.sql import Row
+from shared.timeutil import to_timestamp, utcnow
+from shared.unit_of_work import UnitOfWork, UnitsOfWork
+
+log = logging.getLogger("learning.progress")
+
+RECORD_ROLES = frozenset({LEARNER, SERVICE, ADMIN})
+READ_ROLES = frozenset({LEARNER, REVIEWER, AUDITOR, ADMIN, SERVICE})
+UPGRADE_ROLES = frozenset({LEARNER, ADMIN, SERVICE})
+PROGRESS_PAGES = PageTokens("ListUserProgress", key=(TIME, UUID, Int(1, 2**31 - 1), UUID))
+
+
+def _only_learner(principal: Principal) -> bool:
+    """A caller whose only standing is being a learner: it sees and records its own progress only."""
+    return not principal.has_any({SERVICE, ADMIN, REVIEWER, AUDITOR})
+
+
+def _own(principal: Principal, user_id: str) -> None:
+    if _only_learner(principal) and user_id != principal.subject:
+        raise PermissionDenied("a learner may only see and change its own progress")
+
+
+class ProgressApi(progress_service_pb2_grpc.ProgressServiceServicer):
+    def __init__(self, work: UnitsOfWork, structures: CourseStructures) -> None:
+        self.work = work
+        self.structures = structures
+
+    async def RecordProgressEvents(self, request, context):
+        principal = authorize(request.tenant_id, RECORD_ROLES)
+        events = validate.record_events(request)
+        if not principal.has_any({SERVICE, ADMIN}):
+            domain.check_learner_events(principal.subject, events)
+        tenant, now = request.tenant_id, utcnow()
+        structures = await self._structures_of(tenant, events)
+        async with self.work(context) as uow:
+            new, conflicts = await store.insert_events(uow.session, tenant, events, recorded_by=principal.subject,
+                                                       now=now)
+            if conflicts:
+                raise AlreadyExists("progress event", conflicts[0], f"event {conflicts[0]} was recorded before "
+                                    "with other content", metadata={"event_id": conflicts[0]})
+            if new:
+                await self._apply(uow, tenant, new, structures, now)
+        return svc.RecordProgressEventsResponse(recorded_count=len(new), duplicate_count=len(events) - len(new))
+
+    async def GetCourseProgress(self, request, context):
+        principal = authorize(request.tenant_id, READ_ROLES)
+        key = validate.course_progress(request)
+        _own(principal, key.user_id)
+        tenant = request.tenant_id
+        try:
+            structure = await self.structures.get(tenant, key.course_id, key.version)
+        except CatalogUnavailable:
+            structure = None
+        async with self.work(context) as uow:  # two statements, one snapshot
+            row = await store.get_course(uow.session, tenant, key)
+            items = (await store.items_of(uow.session, tenant, [key]))[key]
+        if structure is None and row is None:
+            raise Unavailable("the catalog does not answer and this course version was never seen; retry")
+        summary = domain.summarize(structure, items) if structure is not None else None
+        return svc.GetCourseProgressResponse(progress=convert.course_progress(row, key, structure, items, summary))
+
+    async def ListUserProgress(self, request, context):
+        principal = authorize(request.tenant_id, READ_ROLES)
+        filters = validate.list_progress(request)
+        if _only_learner(principal) and filters.user_id != principal.subject:
+            raise PermissionDenied("a learner lists only its own progress: set user_id to its own id")
+        limit = page_size(request.page_size)
+        scope = PROGRESS_PAGES.scope(request.tenant_id, filters.user_id or "", filters.course_id or "", request.state)
+        after = PROGRESS_PAGES.decode(request.page_token, scope)
+        async with self.work.read(context) as uow:
+            rows = await store.list_courses(uow.session, request.tenant_id, user_id=filters.user_id,
+                                            course_id=filters.course_id, state=filters.state, after=after,
+                                            limit=limit + 1)
+        items, token = PROGRESS_PAGES.page(rows, limit, scope,
+                                           key=lambda r: (r.started_at, r.course_id, r.version, r.user_id),
+                                           convert=convert.course_summary)
+        return svc.ListUserProgressResponse(progress=items, next_page_token=token)
+
+    async def UpgradeCourseProgress(self, request, context):
+        principal = authorize(request.tenant_id, UPGRADE_ROLES)
+        upgrade = validate.upgrade(request)
+        _own(principal, upgrade.user_id)
+        tenant, now = request.tenant_id, utcnow()
+        try:
+            await self.structures.get(tenant, upgrade.course_id, upgrade.from_version)
+            target = await self.structures.get(tenant, upgrade.course_id, upgrade.to_version)
+        except CatalogUnavailable:
+            raise Unavailable("the catalog does not answer; retry") from None
+        source = domain.CourseKey(upgrade.user_id, upgrade.course_id, upgrade.from_version)
+        key = domain.CourseKey(upgrade.user_id, upgrade.course_id, upgrade.to_version)
+        async with self.work(context) as uow:
+            if await store.get_course(uow.session, tenant, source) is None:
+                raise NotFound("course progress", f"users/{source.user_id}/courses/{source.course_id}/versions/"
+                                                  f"{source.version}")
+            old_items = (await store.items_of(uow.session, tenant, [source]))[source]
+            carried = domain.carry_over(old_items, target)
+            started = min((fold.started_at for fold in carried.values()), default=now)
+            rows = await store.lock_courses(uow.session, tenant, {key: started}, now)
+            await store.merge_items(uow.session, tenant, {(key, item): fold for item, fold in carried.items()}, now)
+            items = (await store.items_of(uow.session, tenant, [key]))[key]
+            row, summary = await self._settle(uow, tenant, key, rows[key], target, items, now,
+                                              upgraded_from=upgrade.from_version)
+        return svc.UpgradeCourseProgressResponse(
+            progress=convert.course_progress(row, key, target, items, summary), carried_over_count=len(carried))
+
+    # -- applying events ----------------------------------------------------------------------------
+
+    async def _structures_of(self, tenant: str, events: Sequence[domain.Event]) -> dict[tuple[str, int], object]:
+        """The structure of every version the events name (None: the catalog cannot say yet), and a
+        FAILED_PRECONDITION for a version that is not published or an item that is not in its version."""
+        found: dict[tuple[str, int], domain.Structure | None] = {}
+        for index, event in enumerate(events):
+            version = (event.course.course_id, event.course.version)
+            if version not in found:
+                try:
+                    found[version] = await self.structures.get(tenant, *version)
+                except CatalogUnavailable:
+                    found[version] = None
+        for version, structure in found.items():
+            if structure is not None:
+                domain.check_items_in_version([(i, e) for i, e in enumerate(events)
+                                               if (e.course.course_id, e.course.version) == version], structure)
+        return found
+
+    async def _apply(self, uow: UnitOfWork, tenant: str, events: Sequence[domain.Event],
+                     structures: dict, now: datetime) -> None:
+        started: dict[domain.CourseKey, datetime] = {}
+        for event in events:
+            started[event.course] = min(started.get(event.course, event.occur_time), event.occur_time)
+        rows = await store.lock_courses(uow.session, tenant, started, now)  # serializes per learner-version
+        await store.merge_items(uow.session, tenant, domain.fold(events), now)
+        items = await store.items_of(uow.session, tenant, started)
+        for key in sorted(started, key=lambda k: (k.user_id, k.course_id, k.version)):
+            await self._settle(uow, tenant, key, rows[key], structures.get((key.course_id, key.version)),
+                               items[key], now)
+
+    async def _settle(self, uow: UnitOfWork, tenant: str, key: domain.CourseKey, row: Row,
+                      structure: domain.Structure | None, items: dict, now: datetime, *,
+                      upgraded_from: int = 0) -> tuple[Row, domain.Summary | None]:
+        """Store the course's state; the first time it is PASSED, queue its certificate (once: the
+        course row is locked and remembers the request)."""
+        summary = domain.summarize(structure, items) if structure is not None else None
+        certify = summary is not None and summary.state == domain.State.PASSED and row.certificate_requested_at is None
+        if certify:
+            request_id = domain.certificate_request_id(tenant, key)
+            await uow.enqueue(CERTIFICATES, tenant_id=tenant, event_id=request_id, message=evidence.IssueCertificateRequest(
+                tenant_id=tenant, request_id=request_id, recipient_id=key.user_id,
+                course=common_pb2.CourseVersionRef(course_id=key.course_id, version=key.version),
+                issue_time=to_timestamp(min(summary.passed_at, now))))
+        row = await store.update_course(uow.session, tenant, key, summary, now=now, certificate_requested=certify,
+                                        upgraded_from=upgraded_from)
+        return row, summary
+
+    async def settle_pending(self) -> int:
+        """Compute the state of progress that waited for its version's structure, now that the catalog
+        answers; returns how many learner-versions were settled."""
+        settled = 0
+        async with self.work.read() as uow:
+            versions = await store.pending_versions(uow.session)
+        for pending in versions:
+            try:
+                structure = await self.structures.get(pending.tenant_id, pending.course_id, pending.version)
+            except CatalogUnavailable:
+                return settled  # still down: try again on the next round
+            except FailedPrecondition as error:
+                log.warning("progress recorded for course %s version %s, which the catalog does not have "
+                            "published: %s", pending.course_id, pending.version, error.message)
+                continue
+            async with self.work.read() as uow:
+                learners = await store.pending_learners(uow.session, pending.tenant_id, pending.course_id,
+                                                        pending.version)
+            for user_id in learners:
+                key = domain.CourseKey(user_id, pending.course_id, pending.version)
+                async with self.work() as uow:
+                    row = await store.get_course(uow.session, pending.tenant_id, key, lock=True)
+                    items = (await store.items_of(uow.session, pending.tenant_id, [key]))[key]
+                    await self._settle(uow, pending.tenant_id, key, row, structure, items, utcnow())
+                settled += 1
+        return settled

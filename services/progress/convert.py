@@ -1,0 +1,108 @@
+"""Between the wire and the domain: enum maps, the catalog's version into a Structure, rows into protos."""
+
+from __future__ import annotations
+
+from learning.catalog.v1 import catalog_resources_pb2 as catalog
+from learning.common.v1 import common_pb2
+from learning.progress.v1 import progress_resources_pb2 as res
+from services.progress.domain import (
+    CompletionRule,
+    EventKind,
+    ItemFold,
+    ItemKey,
+    ItemKind,
+    Lesson,
+    Quiz,
+    State,
+    Structure,
+    Summary,
+)
+from shared.sql import Row
+from shared.timeutil import to_timestamp
+
+ITEM_KINDS = {res.ITEM_KIND_LESSON: ItemKind.LESSON, res.ITEM_KIND_SCENARIO_STEP: ItemKind.SCENARIO_STEP,
+              res.ITEM_KIND_QUIZ: ItemKind.QUIZ, res.ITEM_KIND_PRACTICAL_EXERCISE: ItemKind.PRACTICAL_EXERCISE,
+              res.ITEM_KIND_TRAINING_SESSION: ItemKind.TRAINING_SESSION}
+ITEM_KIND_PROTO = {kind: number for number, kind in ITEM_KINDS.items()}
+EVENT_KINDS = {res.EVENT_KIND_STARTED: EventKind.STARTED, res.EVENT_KIND_VIEWED: EventKind.VIEWED,
+               res.EVENT_KIND_COMPLETED: EventKind.COMPLETED, res.EVENT_KIND_QUIZ_PASSED: EventKind.QUIZ_PASSED,
+               res.EVENT_KIND_QUIZ_FAILED: EventKind.QUIZ_FAILED,
+               res.EVENT_KIND_EXERCISE_APPROVED: EventKind.EXERCISE_APPROVED,
+               res.EVENT_KIND_SESSION_PASSED: EventKind.SESSION_PASSED,
+               res.EVENT_KIND_SESSION_FAILED: EventKind.SESSION_FAILED}
+STATES = {res.PROGRESS_STATE_NOT_STARTED: State.NOT_STARTED, res.PROGRESS_STATE_IN_PROGRESS: State.IN_PROGRESS,
+          res.PROGRESS_STATE_FAILED: State.FAILED, res.PROGRESS_STATE_COMPLETED: State.COMPLETED,
+          res.PROGRESS_STATE_PASSED: State.PASSED}
+STATE_PROTO = {state: number for number, state in STATES.items()}
+RULES = {catalog.LESSON_COMPLETION_RULE_VIEW: CompletionRule.VIEW,
+         catalog.LESSON_COMPLETION_RULE_COMPLETE_ALL_STEPS: CompletionRule.COMPLETE_ALL_STEPS,
+         catalog.LESSON_COMPLETION_RULE_PASS_QUIZ: CompletionRule.PASS_QUIZ}
+
+
+def structure(version: catalog.CourseVersion) -> Structure:
+    """What progress needs of a catalog CourseVersion: items in the version's order, lesson rules."""
+    lessons, quizzes, exercises = [], [], []
+    for module in version.modules:
+        lessons += [Lesson(lesson.lesson_id, module.module_id, RULES[lesson.completion_rule])
+                    for lesson in module.lessons]
+        quizzes += [Quiz(quiz.quiz_id, module.module_id) for quiz in module.quizzes]
+        exercises += [exercise.exercise_id for exercise in module.practical_exercises]
+    return Structure(tuple(lessons), tuple(quizzes), tuple(exercises))
+
+
+def _set_time(message, field: str, value) -> None:
+    if value is not None:
+        getattr(message, field).CopyFrom(to_timestamp(value))
+
+
+def item(key: ItemKey, fold: ItemFold | None, done_at=None) -> res.ItemProgress:
+    """One item's progress; `done_at` is when its completion rule was met (required items)."""
+    message = res.ItemProgress(item_kind=ITEM_KIND_PROTO[key.item_kind], item_id=key.item_id, step_id=key.step_id)
+    if fold is None:
+        message.state = res.PROGRESS_STATE_NOT_STARTED
+        return message
+    state = fold.state
+    if done_at is not None and state < State.COMPLETED:
+        state = State.COMPLETED  # e.g. a VIEW-rule lesson that was viewed
+    message.state = STATE_PROTO[state]
+    message.best_score = fold.best_score
+    _set_time(message, "start_time", fold.started_at)
+    _set_time(message, "complete_time", done_at or fold.completed_at or fold.passed_at)
+    return message
+
+
+def course_progress(row: Row | None, key, structure_: Structure | None, items: dict[ItemKey, ItemFold],
+                    summary: Summary | None) -> res.CourseProgress:
+    """A learner's progress in a version: the stored course row (None: never started) and its items."""
+    message = res.CourseProgress(user_id=key.user_id,
+                                 course=common_pb2.CourseVersionRef(course_id=key.course_id, version=key.version))
+    if row is None:
+        message.state = res.PROGRESS_STATE_NOT_STARTED
+    else:
+        fill_course(message, row)
+    if structure_ is not None:
+        done = summary.done if summary is not None else {}
+        required = structure_.required()
+        message.items.extend(item(k, items.get(k), done.get(k)) for k in required)
+        message.items.extend(item(k, fold) for k, fold in items.items() if k not in set(required))
+    else:
+        message.items.extend(item(k, fold) for k, fold in items.items())
+    return message
+
+
+def fill_course(message: res.CourseProgress, row: Row) -> res.CourseProgress:
+    message.user_id = row.user_id
+    message.course.course_id, message.course.version = row.course_id, row.version
+    message.state = STATE_PROTO[State(row.state)]
+    message.percent_complete = row.percent_complete
+    message.upgraded_from_version = row.upgraded_from_version
+    message.structure_pending = row.structure_pending
+    for field, column in (("start_time", "started_at"), ("complete_time", "completed_at"),
+                          ("pass_time", "passed_at"), ("update_time", "updated_at")):
+        _set_time(message, field, getattr(row, column))
+    return message
+
+
+def course_summary(row: Row) -> res.CourseProgress:
+    """A list entry: the course row without items."""
+    return fill_course(res.CourseProgress(), row)

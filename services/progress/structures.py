@@ -1,0 +1,86 @@
+"""The structure of published course versions, from the catalog, remembered for good.
+
+A published version never changes, so what the catalog said about it once is true for ever: it is kept
+in memory (bounded, least recently used dropped) and in this service's database (`course_structures`),
+so after the first event of a version the hot path makes no catalog call, and a restarted service or a
+catalog outage does not matter for versions seen before. The catalog is called with this service's
+own token (shared.clients) and a deadline.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+
+import grpc
+
+from learning.catalog.v1 import catalog_resources_pb2 as catalog_res
+from learning.catalog.v1 import catalog_service_pb2 as catalog_svc
+from learning.catalog.v1 import catalog_service_pb2_grpc as catalog_grpc
+from services.progress import convert, domain, store
+from shared.timeutil import utcnow
+from shared.unit_of_work import UnitsOfWork
+
+log = logging.getLogger("learning.progress.structures")
+
+CATALOG_DEADLINE_SECONDS = 5.0
+
+
+class CatalogUnavailable(Exception):
+    """The catalog did not answer: the version's structure is not known yet."""
+
+
+class CourseStructures:
+    def __init__(self, work: UnitsOfWork, channel: grpc.aio.Channel | None, *, size: int = 2048) -> None:
+        self._work = work
+        self._channel = channel
+        self._catalog = catalog_grpc.CatalogServiceStub(channel) if channel is not None else None
+        self._size = size
+        self._known: OrderedDict[tuple[str, str, int], domain.Structure] = OrderedDict()
+
+    async def get(self, tenant_id: str, course_id: str, version: int) -> domain.Structure:
+        """The structure of a published version; FailedPrecondition if the catalog has no such
+        published version, CatalogUnavailable if it cannot be asked right now."""
+        known = await self.known(tenant_id, course_id, version)
+        if known is not None:
+            return known
+        structure = await self._ask_catalog(tenant_id, course_id, version)
+        async with self._work() as uow:
+            await store.save_structure(uow.session, tenant_id, course_id, version, structure.to_json(), utcnow())
+        return self._remember((tenant_id, course_id, version), structure)
+
+    async def known(self, tenant_id: str, course_id: str, version: int) -> domain.Structure | None:
+        """The structure if it is known already (memory or database), without asking the catalog."""
+        key = (tenant_id, course_id, version)
+        if key in self._known:
+            self._known.move_to_end(key)
+            return self._known[key]
+        async with self._work.read() as uow:
+            stored = await store.get_structure(uow.session, tenant_id, course_id, version)
+        return self._remember(key, domain.Structure.from_json(stored)) if stored is not None else None
+
+    def _remember(self, key: tuple[str, str, int], structure: domain.Structure) -> domain.Structure:
+        self._known[key] = structure
+        if len(self._known) > self._size:
+            self._known.popitem(last=False)
+        return structure
+
+    async def _ask_catalog(self, tenant_id: str, course_id: str, version: int) -> domain.Structure:
+        if self._catalog is None:
+            raise CatalogUnavailable("no catalog configured")
+        try:
+            response = await self._catalog.GetCourseVersion(
+                catalog_svc.GetCourseVersionRequest(tenant_id=tenant_id, course_id=course_id, version=version),
+                timeout=CATALOG_DEADLINE_SECONDS)
+        except grpc.aio.AioRpcError as error:
+            if error.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.INVALID_ARGUMENT):
+                raise domain.not_published(course_id, version) from None
+            log.warning("catalog did not give course %s version %s: %s", course_id, version, error.code().name)
+            raise CatalogUnavailable(error.code().name) from None
+        if response.course_version.state != catalog_res.COURSE_VERSION_STATE_PUBLISHED:
+            raise domain.not_published(course_id, version)
+        return convert.structure(response.course_version)
+
+    async def close(self) -> None:
+        if self._channel is not None:
+            await self._channel.close()

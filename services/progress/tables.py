@@ -1,0 +1,121 @@
+"""Tables of the progress database as the queries see them (DDL: migrations/versions/0001_initial.py).
+
+Seed 000's `learning_user_progress` ("user progress by course, path, lesson, quiz, or exercise") is two
+tables here: `learning_user_progress` holds one row per learner and course version (its state, percent,
+times), `learning_user_item_progress` one row per learner, version and item. Both are folds of
+`progress_events`, the append-only history every state is recomputed from. `course_structures` keeps
+what the catalog said about each published version (they never change), so reads and recomputation
+work while the catalog is down.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    Table,
+    Text,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
+
+from shared.outbox import outbox_table
+
+metadata = MetaData()
+APPEND_ONLY_TABLES: tuple[str, ...] = ("progress_events",)
+ID = PG_UUID(as_uuid=False)  # uuid column, read back as a lower-case string
+
+
+def _time(name: str, nullable: bool = False) -> Column:
+    return Column(name, DateTime(timezone=True), nullable=nullable)
+
+
+progress_events = Table(
+    "progress_events", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("event_id", ID, nullable=False),
+    Column("user_id", ID, nullable=False),
+    Column("course_id", ID, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("item_kind", Text, nullable=False),
+    Column("item_id", ID, nullable=False),
+    Column("step_id", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("score", Float, nullable=False),
+    _time("occur_time"),
+    # SHA-256 of the event's content: the same event_id with other content is a conflict, not a duplicate.
+    Column("content_hash", LargeBinary, nullable=False),
+    _time("recorded_at"),
+    Column("recorded_by", Text, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "event_id"),
+    Index("progress_events_learner_idx", "tenant_id", "user_id", "course_id", "version"),
+)
+
+course_progress = Table(
+    "learning_user_progress", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("user_id", ID, nullable=False),
+    Column("course_id", ID, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("state", SmallInteger, nullable=False),  # domain.State
+    Column("percent_complete", SmallInteger, nullable=False),
+    _time("started_at"), _time("completed_at", True), _time("passed_at", True), _time("updated_at"),
+    Column("upgraded_from_version", Integer, nullable=False, server_default=text("0")),
+    # The catalog could not give the version's structure yet: state and percent wait for it.
+    Column("structure_pending", Boolean, nullable=False),
+    # Set in the transaction that queued the certificate request (once per learner and version).
+    _time("certificate_requested_at", True),
+    PrimaryKeyConstraint("tenant_id", "user_id", "course_id", "version"),
+    Index("learning_user_progress_started_idx", "tenant_id", "started_at", "course_id", "version", "user_id"),
+    Index("learning_user_progress_user_idx", "tenant_id", "user_id", "started_at", "course_id", "version"),
+    Index("learning_user_progress_course_idx", "tenant_id", "course_id", "started_at", "version", "user_id"),
+    Index("learning_user_progress_state_idx", "tenant_id", "state", "started_at", "course_id", "version",
+          "user_id"),
+    Index("learning_user_progress_updated_idx", "tenant_id", "updated_at"),
+    Index("learning_user_progress_pending_idx", "tenant_id", "course_id", "version",
+          postgresql_where=text("structure_pending")),
+)
+
+item_progress = Table(
+    "learning_user_item_progress", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("user_id", ID, nullable=False),
+    Column("course_id", ID, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("item_kind", Text, nullable=False),
+    Column("item_id", ID, nullable=False),
+    Column("step_id", Text, nullable=False),
+    # Bit set of domain.Mark: only ever OR-ed, so the order of events does not matter.
+    Column("marks", SmallInteger, nullable=False),
+    Column("best_score", Float, nullable=False),
+    # The first time of each mark (LEAST of the events' occur_time): also order-insensitive.
+    _time("started_at"), _time("viewed_at", True), _time("completed_at", True), _time("passed_at", True),
+    _time("failed_at", True), _time("updated_at"),
+    PrimaryKeyConstraint("tenant_id", "user_id", "course_id", "version", "item_kind", "item_id", "step_id"),
+    ForeignKeyConstraint(["tenant_id", "user_id", "course_id", "version"],
+                         [f"learning_user_progress.{c}" for c in ("tenant_id", "user_id", "course_id", "version")],
+                         name="learning_user_item_progress_tenant_id_user_id_course_id_version_fkey"),
+    Index("learning_user_item_progress_item_idx", "tenant_id", "item_id"),
+)
+
+course_structures = Table(
+    "course_structures", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("course_id", ID, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("structure", JSONB, nullable=False),  # domain.Structure as JSON
+    _time("fetched_at"),
+    PrimaryKeyConstraint("tenant_id", "course_id", "version"),
+)
+
+outbox = outbox_table(metadata)

@@ -1,0 +1,103 @@
+"""Request checks of the progress service: every field, all violations at once, typed inputs out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from learning.progress.v1 import progress_service_pb2 as svc
+from services.progress import domain
+from services.progress.convert import EVENT_KINDS, ITEM_KINDS, STATES
+from shared.timeutil import utcnow
+from shared.validation import Violations
+
+STEP_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+MAX_FUTURE = timedelta(minutes=5)  # clock skew between a learner's device and us
+
+
+def record_events(request: svc.RecordProgressEventsRequest) -> list[domain.Event]:
+    v = Violations()
+    v.check(1 <= len(request.events) <= domain.MAX_EVENTS, "events", f"must hold 1-{domain.MAX_EVENTS} events")
+    latest = utcnow() + MAX_FUTURE
+    events, seen = [], set()
+    for index, e in enumerate(request.events[:domain.MAX_EVENTS]):
+        p = f"events[{index}]."
+        event_id = v.uuid(e.event_id, p + "event_id")
+        if event_id:
+            v.check(event_id not in seen, p + "event_id", "appears twice in the batch")
+            seen.add(event_id)
+        user_id = v.uuid(e.user_id, p + "user_id")
+        course_id = v.uuid(e.course.course_id, p + "course.course_id")
+        v.check(e.course.version >= 1, p + "course.version", "must be at least 1")
+        item_ok = v.enum(e.item_kind, p + "item_kind", ITEM_KINDS)
+        item_id = v.uuid(e.item_id, p + "item_id")
+        kind_ok = v.enum(e.kind, p + "kind", EVENT_KINDS)
+        item_kind = ITEM_KINDS.get(e.item_kind)
+        kind = EVENT_KINDS.get(e.kind)
+        if item_ok and item_kind == domain.ItemKind.SCENARIO_STEP:
+            v.check(1 <= len(e.step_id) <= 64 and set(e.step_id) <= STEP_ID_CHARS, p + "step_id",
+                    "must be 1-64 characters of [A-Za-z0-9_-] for a scenario step")
+        else:
+            v.check(not e.step_id, p + "step_id", "must be empty unless item_kind is SCENARIO_STEP")
+        if item_ok and kind_ok:
+            v.check(item_kind in domain.ALLOWED_ITEMS[kind], p + "kind",
+                    f"{e.DESCRIPTOR.fields_by_name['kind'].enum_type.values_by_number[e.kind].name} "
+                    f"is not an event of a {item_kind.value} item")
+        if kind_ok and kind in domain.SCORED:
+            v.fraction(e.score, p + "score")
+        elif kind_ok:
+            v.check(e.score == 0, p + "score", "must be unset: only quiz and session outcomes carry a score")
+        occurred = v.recorded_time(e.occur_time, p + "occur_time") if v.required(
+            e.HasField("occur_time"), p + "occur_time") else None
+        if occurred is not None:
+            v.check(occurred <= latest, p + "occur_time", "must not be more than 5 minutes in the future")
+        if not v.items:
+            events.append(domain.Event(event_id, domain.CourseKey(user_id, course_id, e.course.version),
+                                       domain.ItemKey(item_kind, item_id, e.step_id), kind, float(e.score),
+                                       occurred))
+    v.raise_if_any()
+    return events
+
+
+def course_progress(request: svc.GetCourseProgressRequest) -> domain.CourseKey:
+    v = Violations()
+    user_id = v.uuid(request.user_id, "user_id")
+    course_id = v.uuid(request.course.course_id, "course.course_id")
+    v.check(request.course.version >= 1, "course.version", "must be at least 1")
+    v.raise_if_any()
+    return domain.CourseKey(user_id, course_id, request.course.version)
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    user_id: str | None
+    course_id: str | None
+    state: domain.State | None
+
+
+def list_progress(request: svc.ListUserProgressRequest) -> ListFilters:
+    v = Violations()
+    user_id = v.uuid(request.user_id, "user_id", required=False) or None
+    course_id = v.uuid(request.course_id, "course_id", required=False) or None
+    v.enum(request.state, "state", STATES, required=False)
+    v.page_size(request.page_size)
+    v.raise_if_any()
+    return ListFilters(user_id, course_id, STATES.get(request.state) if request.state else None)
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    user_id: str
+    course_id: str
+    from_version: int
+    to_version: int
+
+
+def upgrade(request: svc.UpgradeCourseProgressRequest) -> Upgrade:
+    v = Violations()
+    user_id = v.uuid(request.user_id, "user_id")
+    course_id = v.uuid(request.course_id, "course_id")
+    v.check(request.from_version >= 1, "from_version", "must be at least 1")
+    v.check(request.to_version > request.from_version, "to_version", "must be greater than from_version")
+    v.raise_if_any()
+    return Upgrade(user_id, course_id, request.from_version, request.to_version)

@@ -1,0 +1,165 @@
+"""ProgressService against real PostgreSQL and the real catalog server."""
+
+from __future__ import annotations
+
+import uuid
+
+import grpc
+import pytest
+
+from learning.common.v1 import common_pb2
+from learning.progress.v1 import progress_resources_pb2 as res
+from learning.progress.v1 import progress_service_pb2 as svc
+from tests.progress.conftest import completing_events, event
+from tests.support.rpc import error_reason, field_violations, status_details
+
+
+def test_a_learner_progresses_and_a_service_passes_the_course_which_queues_one_certificate(
+        progress, course, progress_owner_sql):
+    p = progress
+    lesson = event(p.learner, course.course_id, course.version, res.ITEM_KIND_LESSON, course.video,
+                   res.EVENT_KIND_VIEWED)
+    assert p.record([lesson], metadata=p.learner_md).recorded_count == 1
+    started = p.get(course.course_id, course.version, metadata=p.learner_md)
+    assert started.state == res.PROGRESS_STATE_IN_PROGRESS and started.percent_complete == 25
+    assert [i.state for i in started.items][:4] == [res.PROGRESS_STATE_COMPLETED, res.PROGRESS_STATE_NOT_STARTED,
+                                                     res.PROGRESS_STATE_NOT_STARTED, res.PROGRESS_STATE_NOT_STARTED]
+    answer = p.record(completing_events(p.learner, course))
+    passed = p.get(course.course_id, course.version)
+    assert (passed.state, passed.percent_complete) == (res.PROGRESS_STATE_PASSED, 100)
+    assert answer.recorded_count == 4 and passed.HasField("pass_time") and not passed.structure_pending
+    queued = progress_owner_sql.execute(
+        "SELECT count(*) FROM outbox WHERE tenant_id = %s AND destination = 'evidence.certificates'",
+        (p.tenant,)).fetchone()[0]
+    assert queued == 1
+    p.record(completing_events(p.learner, course))  # passing again queues nothing more
+    assert progress_owner_sql.execute("SELECT count(*) FROM outbox WHERE tenant_id = %s",
+                                      (p.tenant,)).fetchone()[0] == 1
+
+
+def test_redelivered_events_count_once_and_a_reused_event_id_is_already_exists(progress, course):
+    p = progress
+    first = event(p.learner, course.course_id, course.version, res.ITEM_KIND_LESSON, course.video,
+                  res.EVENT_KIND_STARTED)
+    assert p.record([first]).recorded_count == 1
+    again = p.record([first])
+    assert (again.recorded_count, again.duplicate_count) == (0, 1)
+    reused = event(p.learner, course.course_id, course.version, res.ITEM_KIND_LESSON, course.scenario,
+                   res.EVENT_KIND_STARTED, event_id=first.event_id)
+    fresh = event(p.learner, course.course_id, course.version, res.ITEM_KIND_LESSON, course.scenario,
+                  res.EVENT_KIND_COMPLETED)
+    with pytest.raises(grpc.RpcError) as caught:
+        p.record([fresh, reused])
+    assert caught.value.code() == grpc.StatusCode.ALREADY_EXISTS
+    assert p.get(course.course_id, course.version).items[1].state == res.PROGRESS_STATE_NOT_STARTED  # all or none
+
+
+def test_learners_record_only_their_own_lesson_events(progress, course, tokens):
+    p = progress
+    scored = event(p.learner, course.course_id, course.version, res.ITEM_KIND_QUIZ, course.quiz,
+                   res.EVENT_KIND_QUIZ_PASSED, score=1.0)
+    someone_else = event(str(uuid.uuid4()), course.course_id, course.version, res.ITEM_KIND_LESSON, course.video,
+                         res.EVENT_KIND_VIEWED)
+    for events in ([scored], [someone_else]):
+        with pytest.raises(grpc.RpcError) as caught:
+            p.record(events, metadata=p.learner_md)
+        assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    other_tenant = tokens.metadata("t-other", ["service"])
+    with pytest.raises(grpc.RpcError) as caught:
+        p.record([someone_else], metadata=other_tenant)
+    assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    with pytest.raises(grpc.RpcError) as caught:  # reading another learner's progress
+        p.get(course.course_id, course.version, user_id=someone_else.user_id, metadata=p.learner_md)
+    assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+def test_bad_events_are_invalid_argument_with_every_violation_and_nothing_is_written(progress, course):
+    p = progress
+    good = event(p.learner, course.course_id, course.version, res.ITEM_KIND_LESSON, course.video,
+                 res.EVENT_KIND_VIEWED)
+    bad = event(p.learner, course.course_id, course.version, res.ITEM_KIND_QUIZ, "not-a-uuid",
+                res.EVENT_KIND_VIEWED, score=2.0)
+    bad.occur_time.seconds = 10
+    unscored = event(p.learner, course.course_id, course.version, res.ITEM_KIND_QUIZ, course.quiz,
+                     res.EVENT_KIND_QUIZ_PASSED, score=float("nan"))
+    with pytest.raises(grpc.RpcError) as caught:
+        p.record([good, bad, unscored])
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert {"events[1].item_id", "events[1].kind", "events[1].score", "events[1].occur_time",
+            "events[2].score"} <= set(field_violations(caught.value))
+    assert p.get(course.course_id, course.version).state == res.PROGRESS_STATE_NOT_STARTED
+
+
+def test_items_and_versions_the_catalog_does_not_have_are_failed_precondition(progress, course, catalog):
+    p = progress
+    stray = event(p.learner, course.course_id, course.version, res.ITEM_KIND_LESSON, str(uuid.uuid4()),
+                  res.EVENT_KIND_VIEWED)
+    draft = catalog.course("Draft only")
+    unpublished = event(p.learner, draft.course_id, 1, res.ITEM_KIND_LESSON, str(uuid.uuid4()),
+                        res.EVENT_KIND_VIEWED)
+    for events, violation in (([stray], "ITEM_NOT_IN_VERSION"), ([unpublished], "COURSE_VERSION_NOT_PUBLISHED")):
+        with pytest.raises(grpc.RpcError) as caught:
+            p.record(events)
+        assert caught.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+        assert any(getattr(d, "violations", None) and d.violations[0].type == violation
+                   for d in status_details(caught.value))
+
+
+def test_progress_stays_pinned_to_its_version_and_upgrades_carry_shared_items_over(progress, course, catalog):
+    p = progress
+    p.record(completing_events(p.learner, course)[:2])  # both lessons of version 1
+    catalog.update(course.course_id, ["title"], title="Ethics in procurement, 2nd edition")
+    module = catalog.version(course.course_id, 2).modules[0]
+    extra = catalog.video_lesson(module.module_id, title="New lesson")
+    catalog.publish(course.course_id)
+    v1 = p.get(course.course_id, 1)
+    assert v1.percent_complete == 50 and v1.state == res.PROGRESS_STATE_IN_PROGRESS  # untouched by version 2
+    upgraded = p.stub.UpgradeCourseProgress(svc.UpgradeCourseProgressRequest(
+        tenant_id=p.tenant, user_id=p.learner, course_id=course.course_id, from_version=1, to_version=2),
+        metadata=p.learner_md)
+    assert upgraded.carried_over_count == 2
+    assert upgraded.progress.upgraded_from_version == 1 and upgraded.progress.percent_complete == 40
+    states = {i.item_id: i.state for i in upgraded.progress.items}
+    assert states[course.video] == res.PROGRESS_STATE_COMPLETED and states[extra.lesson_id] == \
+        res.PROGRESS_STATE_NOT_STARTED
+    assert p.get(course.course_id, 1).percent_complete == 50  # the old version stays readable as it was
+    listed = p.stub.ListUserProgress(svc.ListUserProgressRequest(tenant_id=p.tenant, user_id=p.learner),
+                                     metadata=p.learner_md).progress
+    assert sorted(x.course.version for x in listed) == [1, 2]
+
+
+def test_list_user_progress_pages_and_filters(progress, course):
+    p = progress
+    learners = [str(uuid.uuid4()) for _ in range(5)]
+    for index, learner in enumerate(learners):
+        events = completing_events(learner, course)[: 1 + index % 4]
+        p.record(events)
+    seen, token = [], ""
+    while True:
+        page = p.stub.ListUserProgress(svc.ListUserProgressRequest(tenant_id=p.tenant, course_id=course.course_id,
+                                                                   page_size=2, page_token=token),
+                                       metadata=p.service_md)
+        seen += [x.user_id for x in page.progress]
+        token = page.next_page_token
+        if not token:
+            break
+    assert sorted(seen) == sorted(learners)
+    in_progress = p.stub.ListUserProgress(svc.ListUserProgressRequest(
+        tenant_id=p.tenant, state=res.PROGRESS_STATE_IN_PROGRESS), metadata=p.service_md).progress
+    assert len(in_progress) == 4  # the fourth learner recorded all four completing events: PASSED
+    passed = p.stub.ListUserProgress(svc.ListUserProgressRequest(
+        tenant_id=p.tenant, state=res.PROGRESS_STATE_PASSED), metadata=p.service_md).progress
+    assert [x.user_id for x in passed] == [learners[3]]
+    with pytest.raises(grpc.RpcError) as caught:  # a learner lists only its own
+        p.stub.ListUserProgress(svc.ListUserProgressRequest(tenant_id=p.tenant), metadata=p.learner_md)
+    assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    with pytest.raises(grpc.RpcError) as caught:
+        p.stub.ListUserProgress(svc.ListUserProgressRequest(tenant_id=p.tenant, page_token="forged"),
+                                metadata=p.service_md)
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT and error_reason(caught.value)
+
+
+def test_get_course_progress_of_an_untouched_version_is_not_started(progress, course):
+    untouched = progress.get(course.course_id, course.version)
+    assert untouched.state == res.PROGRESS_STATE_NOT_STARTED and len(untouched.items) == 4
+    assert untouched.course == common_pb2.CourseVersionRef(course_id=course.course_id, version=course.version)
