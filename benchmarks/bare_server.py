@@ -8,6 +8,8 @@ Three methods on one port, in one process, with the same grpc.aio server options
                        with its latest version) by key on a pooled psycopg connection, and answers a
                        GetCourseResponse built from the row
   /bench.Bare/Insert   parses a CreateCourseRequest, INSERTs one course row, answers a CreateCourseResponse
+  /bench.Bare/ProgressRow  parses a GetCourseProgressRequest, reads the learner's course row of the progress
+                       database by key, answers a GetCourseProgressResponse with its state and percent
 
 No authentication, no validation, no transaction block, no logging: the floor a service is compared with.
 Prints {"event": "serving", "address": ...} like a service.
@@ -25,6 +27,7 @@ import grpc
 from psycopg_pool import AsyncConnectionPool
 
 from learning.catalog.v1 import catalog_service_pb2 as svc
+from learning.progress.v1 import progress_service_pb2 as progress
 from shared.clients import MAX_MESSAGE_BYTES
 from shared.db import libpq_url
 
@@ -37,6 +40,10 @@ SELECT_COURSE = (
 INSERT_COURSE = (
     "INSERT INTO learning_courses (tenant_id, course_id, status, latest_version, published_version, draft_version, "
     "revision, created_at, updated_at) VALUES (%s, %s, 'draft', 1, 0, 1, 1, %s, %s)"
+)
+SELECT_PROGRESS = (
+    "SELECT state, percent_complete, started_at FROM learning_user_progress "
+    "WHERE tenant_id = %s AND user_id = %s AND course_id = %s AND version = %s"
 )
 POOL_SIZE = 20  # a service's pool_size + max_overflow
 
@@ -64,6 +71,19 @@ def handlers(pool: AsyncConnectionPool) -> grpc.GenericRpcHandler:
         response.course.course_id, response.course.title = course_id, request.title
         return response
 
+    async def progress_row(request: progress.GetCourseProgressRequest, context) -> progress.GetCourseProgressResponse:
+        async with pool.connection() as conn:
+            row = await (await conn.execute(SELECT_PROGRESS, (request.tenant_id, request.user_id,
+                                                              request.course.course_id,
+                                                              request.course.version))).fetchone()
+        response = progress.GetCourseProgressResponse()
+        response.progress.user_id = request.user_id
+        response.progress.course.CopyFrom(request.course)
+        if row is not None:
+            response.progress.state, response.progress.percent_complete = row[0] + 1, row[1]
+            response.progress.start_time.FromDatetime(row[2])
+        return response
+
     return grpc.method_handlers_generic_handler("bench.Bare", {
         "Echo": grpc.unary_unary_rpc_method_handler(echo),
         "Select": grpc.unary_unary_rpc_method_handler(
@@ -72,6 +92,9 @@ def handlers(pool: AsyncConnectionPool) -> grpc.GenericRpcHandler:
         "Insert": grpc.unary_unary_rpc_method_handler(
             insert, request_deserializer=svc.CreateCourseRequest.FromString,
             response_serializer=svc.CreateCourseResponse.SerializeToString),
+        "ProgressRow": grpc.unary_unary_rpc_method_handler(
+            progress_row, request_deserializer=progress.GetCourseProgressRequest.FromString,
+            response_serializer=progress.GetCourseProgressResponse.SerializeToString),
     })
 
 

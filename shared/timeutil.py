@@ -35,13 +35,17 @@ def now_millis() -> datetime:
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def to_timestamp(value: datetime | None) -> Timestamp | None:
     """datetime -> Timestamp; None stays None so callers can leave a field unset."""
     if value is None:
         return None
-    ts = Timestamp()
-    ts.FromDatetime(value.astimezone(UTC))
-    return ts
+    # Exact integer arithmetic, ~4x cheaper than Timestamp.FromDatetime (a hot spot of every read);
+    # a naive datetime is taken as local time, as astimezone() does.
+    delta = (value if value.tzinfo is not None else value.astimezone(UTC)) - _EPOCH
+    return Timestamp(seconds=delta.days * 86_400 + delta.seconds, nanos=delta.microseconds * 1000)
 
 
 def valid_timestamp(ts: Timestamp) -> bool:

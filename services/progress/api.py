@@ -70,9 +70,8 @@ class ProgressApi(progress_service_pb2_grpc.ProgressServiceServicer):
             structure = await self.structures.get(tenant, key.course_id, key.version)
         except CatalogUnavailable:
             structure = None
-        async with self.work(context) as uow:  # two statements, one snapshot
-            row = await store.get_course(uow.session, tenant, key)
-            items = (await store.items_of(uow.session, tenant, [key]))[key]
+        async with self.work.read(context) as uow:
+            row, items = await store.course_with_items(uow.session, tenant, key)
         if structure is None and row is None:
             raise Unavailable("the catalog does not answer and this course version was never seen; retry")
         summary = domain.summarize(structure, items) if structure is not None else None
@@ -117,8 +116,8 @@ class ProgressApi(progress_service_pb2_grpc.ProgressServiceServicer):
             rows = await store.lock_courses(uow.session, tenant, {key: started}, now)
             await store.merge_items(uow.session, tenant, {(key, item): fold for item, fold in carried.items()}, now)
             items = (await store.items_of(uow.session, tenant, [key]))[key]
-            row, summary = await self._settle(uow, tenant, key, rows[key], target, items, now,
-                                              upgraded_from=upgrade.from_version)
+            row, summary = (await self._settle(uow, tenant, [(key, rows[key], target, items)], now,
+                                               upgraded_from=upgrade.from_version))[key]
         return svc.UpgradeCourseProgressResponse(
             progress=convert.course_progress(row, key, target, items, summary), carried_over_count=len(carried))
 
@@ -149,26 +148,33 @@ class ProgressApi(progress_service_pb2_grpc.ProgressServiceServicer):
         rows = await store.lock_courses(uow.session, tenant, started, now)  # serializes per learner-version
         await store.merge_items(uow.session, tenant, domain.fold(events), now)
         items = await store.items_of(uow.session, tenant, started)
-        for key in sorted(started, key=lambda k: (k.user_id, k.course_id, k.version)):
-            await self._settle(uow, tenant, key, rows[key], structures.get((key.course_id, key.version)),
-                               items[key], now)
+        await self._settle(uow, tenant, [(key, rows[key], structures.get((key.course_id, key.version)), items[key])
+                                         for key in started], now)
 
-    async def _settle(self, uow: UnitOfWork, tenant: str, key: domain.CourseKey, row: Row,
-                      structure: domain.Structure | None, items: dict, now: datetime, *,
-                      upgraded_from: int = 0) -> tuple[Row, domain.Summary | None]:
-        """Store the course's state; the first time it is PASSED, queue its certificate (once: the
-        course row is locked and remembers the request)."""
-        summary = domain.summarize(structure, items) if structure is not None else None
-        certify = summary is not None and summary.state == domain.State.PASSED and row.certificate_requested_at is None
-        if certify:
-            request_id = domain.certificate_request_id(tenant, key)
-            await uow.enqueue(CERTIFICATES, tenant_id=tenant, event_id=request_id, message=evidence.IssueCertificateRequest(
-                tenant_id=tenant, request_id=request_id, recipient_id=key.user_id,
-                course=common_pb2.CourseVersionRef(course_id=key.course_id, version=key.version),
-                issue_time=to_timestamp(min(summary.passed_at, now))))
-        row = await store.update_course(uow.session, tenant, key, summary, now=now, certificate_requested=certify,
-                                        upgraded_from=upgraded_from)
-        return row, summary
+    async def _settle(self, uow: UnitOfWork, tenant: str,
+                      courses: Sequence[tuple[domain.CourseKey, Row, domain.Structure | None, dict]], now: datetime,
+                      *, upgraded_from: int = 0) -> dict[domain.CourseKey, tuple[Row, domain.Summary | None]]:
+        """Store each course's state; the first time one is PASSED, queue its certificate (once: the
+        course rows are locked and remember the request)."""
+        updates, summaries = [], {}
+        for key, row, structure, items in courses:
+            summary = domain.summarize(structure, items) if structure is not None else None
+            summaries[key] = summary
+            certify = (summary is not None and summary.state == domain.State.PASSED
+                       and row.certificate_requested_at is None)
+            if certify:
+                await self._request_certificate(uow, tenant, key, min(summary.passed_at, now))
+            updates.append(store.CourseUpdate(key, summary, certify, upgraded_from))
+        rows = await store.update_courses(uow.session, tenant, updates, now)
+        return {key: (rows[key], summaries[key]) for key in summaries}
+
+    async def _request_certificate(self, uow: UnitOfWork, tenant: str, key: domain.CourseKey,
+                                   passed_at: datetime) -> None:
+        request_id = domain.certificate_request_id(tenant, key)
+        await uow.enqueue(CERTIFICATES, tenant_id=tenant, event_id=request_id, message=evidence.IssueCertificateRequest(
+            tenant_id=tenant, request_id=request_id, recipient_id=key.user_id,
+            course=common_pb2.CourseVersionRef(course_id=key.course_id, version=key.version),
+            issue_time=to_timestamp(passed_at)))
 
     async def settle_pending(self) -> int:
         """Compute the state of progress that waited for its version's structure, now that the catalog
@@ -193,6 +199,6 @@ class ProgressApi(progress_service_pb2_grpc.ProgressServiceServicer):
                 async with self.work() as uow:
                     row = await store.get_course(uow.session, pending.tenant_id, key, lock=True)
                     items = (await store.items_of(uow.session, pending.tenant_id, [key]))[key]
-                    await self._settle(uow, pending.tenant_id, key, row, structure, items, utcnow())
+                    await self._settle(uow, pending.tenant_id, [(key, row, structure, items)], utcnow())
                 settled += 1
         return settled

@@ -83,8 +83,9 @@ def course_progress(row: Row | None, key, structure_: Structure | None, items: d
     if structure_ is not None:
         done = summary.done if summary is not None else {}
         required = structure_.required()
+        required_set = set(required)
         message.items.extend(item(k, items.get(k), done.get(k)) for k in required)
-        message.items.extend(item(k, fold) for k, fold in items.items() if k not in set(required))
+        message.items.extend(item(k, fold) for k, fold in items.items() if k not in required_set)
     else:
         message.items.extend(item(k, fold) for k, fold in items.items())
     return message

@@ -9,6 +9,7 @@ version serialize, and the second sees the first's items when it recomputes the 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from psycopg.types.json import Jsonb
@@ -94,27 +95,42 @@ async def lock_courses(session: Session, tenant_id: str, started: dict[CourseKey
     return {CourseKey(r.user_id, r.course_id, r.version): r for r in rows}
 
 
-UPDATE_COURSE = """
-UPDATE learning_user_progress
-SET state = %(state)s, percent_complete = %(percent)s, completed_at = %(completed_at)s, passed_at = %(passed_at)s,
-    structure_pending = %(pending)s, updated_at = %(now)s,
-    certificate_requested_at = COALESCE(certificate_requested_at, %(certificate_at)s),
-    upgraded_from_version = GREATEST(upgraded_from_version, %(upgraded_from)s)
-WHERE tenant_id = %(tenant)s AND user_id = %(user_id)s AND course_id = %(course_id)s AND version = %(version)s
-RETURNING *
+UPDATE_COURSES = """
+UPDATE learning_user_progress p
+SET state = u.state, percent_complete = u.percent, completed_at = u.completed_at, passed_at = u.passed_at,
+    structure_pending = u.pending, updated_at = %(now)s,
+    certificate_requested_at = COALESCE(p.certificate_requested_at, u.certificate_at),
+    upgraded_from_version = GREATEST(p.upgraded_from_version, u.upgraded_from)
+FROM unnest(%(user_id)s::uuid[], %(course_id)s::uuid[], %(version)s::int[], %(state)s::smallint[],
+            %(percent)s::smallint[], %(completed_at)s::timestamptz[], %(passed_at)s::timestamptz[],
+            %(pending)s::boolean[], %(certificate_at)s::timestamptz[], %(upgraded_from)s::int[])
+     AS u(user_id, course_id, version, state, percent, completed_at, passed_at, pending, certificate_at, upgraded_from)
+WHERE p.tenant_id = %(tenant)s AND p.user_id = u.user_id AND p.course_id = u.course_id AND p.version = u.version
+RETURNING p.*
 """
 
 
-async def update_course(session: Session, tenant_id: str, key: CourseKey, summary: Summary | None, *,
-                        now: datetime, certificate_requested: bool = False, upgraded_from: int = 0) -> Row:
-    """Store the course's summary (None: the structure is still pending)."""
-    return (await session.execute(UPDATE_COURSE, {
-        "tenant": tenant_id, "user_id": key.user_id, "course_id": key.course_id, "version": key.version,
-        "state": int(summary.state if summary else State.IN_PROGRESS),
-        "percent": summary.percent_complete if summary else 0,
-        "completed_at": summary.completed_at if summary else None,
-        "passed_at": summary.passed_at if summary else None, "pending": summary is None, "now": now,
-        "certificate_at": now if certificate_requested else None, "upgraded_from": upgraded_from})).one()
+@dataclass(frozen=True)
+class CourseUpdate:
+    key: CourseKey
+    summary: Summary | None  # None: the version's structure is still pending
+    certificate_requested: bool = False
+    upgraded_from: int = 0
+
+
+async def update_courses(session: Session, tenant_id: str, updates: Sequence[CourseUpdate],
+                         now: datetime) -> dict[CourseKey, Row]:
+    """Store each course's summary, in one statement."""
+    s = [u.summary for u in updates]
+    rows = await session.execute(UPDATE_COURSES, {
+        "tenant": tenant_id, "now": now, "user_id": [u.key.user_id for u in updates],
+        "course_id": [u.key.course_id for u in updates], "version": [u.key.version for u in updates],
+        "state": [int(x.state if x else State.IN_PROGRESS) for x in s],
+        "percent": [x.percent_complete if x else 0 for x in s],
+        "completed_at": [x.completed_at if x else None for x in s], "passed_at": [x.passed_at if x else None for x in s],
+        "pending": [x is None for x in s], "certificate_at": [now if u.certificate_requested else None for u in updates],
+        "upgraded_from": [u.upgraded_from for u in updates]})
+    return {CourseKey(r.user_id, r.course_id, r.version): r for r in rows}
 
 
 GET_COURSE = Query(select(course_progress).where(
@@ -129,6 +145,29 @@ async def get_course(session: Session, tenant_id: str, key: CourseKey, *, lock: 
 
 
 LOCK_COURSE = Query(GET_COURSE.statement.with_for_update())
+
+COURSE_WITH_ITEMS = """
+SELECT p.user_id, p.course_id, p.version, p.state, p.percent_complete, p.started_at, p.completed_at, p.passed_at,
+       p.updated_at, p.upgraded_from_version, p.structure_pending, p.certificate_requested_at,
+       i.item_kind AS i_kind, i.item_id AS i_id, i.step_id AS i_step, i.marks AS i_marks, i.best_score AS i_score,
+       i.started_at AS i_started, i.viewed_at AS i_viewed, i.completed_at AS i_completed, i.passed_at AS i_passed,
+       i.failed_at AS i_failed
+FROM learning_user_progress p
+LEFT JOIN learning_user_item_progress i
+  ON i.tenant_id = p.tenant_id AND i.user_id = p.user_id AND i.course_id = p.course_id AND i.version = p.version
+WHERE p.tenant_id = %(tenant)s AND p.user_id = %(user_id)s AND p.course_id = %(course_id)s
+  AND p.version = %(version)s
+"""
+
+
+async def course_with_items(session: Session, tenant_id: str, key: CourseKey) -> tuple[Row | None, dict[ItemKey, ItemFold]]:
+    """A learner's course row and its items in one statement (a read needs no transaction)."""
+    rows = list(await session.execute(COURSE_WITH_ITEMS, {"tenant": tenant_id, "user_id": key.user_id,
+                                                          "course_id": key.course_id, "version": key.version}))
+    items = {ItemKey(ItemKind(r.i_kind), r.i_id, r.i_step): ItemFold(
+        Mark(r.i_marks), r.i_score, r.i_started, r.i_viewed, r.i_completed, r.i_passed, r.i_failed)
+        for r in rows if r.i_kind is not None}
+    return (rows[0] if rows else None), items
 
 
 async def list_courses(session: Session, tenant_id: str, *, user_id: str | None, course_id: str | None,
