@@ -505,6 +505,15 @@ def _progress_seeds(ids: dict) -> dict[str, Callable]:
                                                                  state=pres.PROGRESS_STATE_PASSED, page_size=3),
         "UpgradeCourseProgress": lambda: psvc.UpgradeCourseProgressRequest(
             tenant_id=t, user_id=rid(), course_id=ids["course"], from_version=1, to_version=2),
+        "RecordTutorSession": lambda: psvc.RecordTutorSessionRequest(tenant_id=t, tutor_session=pres.TutorSession(
+            tutor_session_id=rid(), user_id=rid(), course=course(), lesson_id=rid(), model_id="m",
+            start_time=builders.ts(0), end_time=builders.ts(60), prompt_ref="p://1", response_ref="r://1",
+            confidence=0.5, guardrail_result=pres.GUARDRAIL_RESULT_FLAGGED, guardrail_categories=["a.b"],
+            summary="s")),
+        "GetTutorSession": lambda: psvc.GetTutorSessionRequest(tenant_id=t, tutor_session_id=rid()),
+        "ListTutorSessions": lambda: psvc.ListTutorSessionsRequest(
+            tenant_id=t, user_id=rid(), lesson_id=rid(), guardrail_result=pres.GUARDRAIL_RESULT_BLOCKED, page_size=2,
+            start_time_range=common_pb2.TimeRange(start_time={"seconds": 1}, end_time={"seconds": 4_000_000_000})),
     }
 
 

@@ -50,6 +50,7 @@ def test_a_deeply_nested_page_token_is_invalid_on_every_list(catalog_stub, evide
         (evidence_stub.ListCertificates, evidence_pb.ListCertificatesRequest(tenant_id=tenant)),
         (audit_stub.ListAuditEvents, audit_pb.ListAuditEventsRequest(tenant_id=tenant)),
         (progress_stub.ListUserProgress, progress_pb.ListUserProgressRequest(tenant_id=tenant)),
+        (progress_stub.ListTutorSessions, progress_pb.ListTutorSessionsRequest(tenant_id=tenant)),
     ]
     for call, request in lists:
         request.page_token = NESTED_JSON_TOKEN

@@ -8,6 +8,7 @@ from learning.progress.v1 import progress_resources_pb2 as res
 from services.progress.domain import (
     CompletionRule,
     EventKind,
+    GuardrailResult,
     ItemFold,
     ItemKey,
     ItemKind,
@@ -34,6 +35,10 @@ STATES = {res.PROGRESS_STATE_NOT_STARTED: State.NOT_STARTED, res.PROGRESS_STATE_
           res.PROGRESS_STATE_FAILED: State.FAILED, res.PROGRESS_STATE_COMPLETED: State.COMPLETED,
           res.PROGRESS_STATE_PASSED: State.PASSED}
 STATE_PROTO = {state: number for number, state in STATES.items()}
+GUARDRAIL_RESULTS = {res.GUARDRAIL_RESULT_PASSED: GuardrailResult.PASSED,
+                     res.GUARDRAIL_RESULT_FLAGGED: GuardrailResult.FLAGGED,
+                     res.GUARDRAIL_RESULT_BLOCKED: GuardrailResult.BLOCKED}
+GUARDRAIL_PROTO = {result: number for number, result in GUARDRAIL_RESULTS.items()}
 RULES = {catalog.LESSON_COMPLETION_RULE_VIEW: CompletionRule.VIEW,
          catalog.LESSON_COMPLETION_RULE_COMPLETE_ALL_STEPS: CompletionRule.COMPLETE_ALL_STEPS,
          catalog.LESSON_COMPLETION_RULE_PASS_QUIZ: CompletionRule.PASS_QUIZ}
@@ -107,3 +112,15 @@ def fill_course(message: res.CourseProgress, row: Row) -> res.CourseProgress:
 def course_summary(row: Row) -> res.CourseProgress:
     """A list entry: the course row without items."""
     return fill_course(res.CourseProgress(), row)
+
+
+def tutor_session(row: Row) -> res.TutorSession:
+    message = res.TutorSession(
+        tutor_session_id=row.tutor_session_id, user_id=row.user_id,
+        course=common_pb2.CourseVersionRef(course_id=row.course_id, version=row.version), lesson_id=row.lesson_id,
+        model_id=row.model_id, prompt_ref=row.prompt_ref, response_ref=row.response_ref, confidence=row.confidence,
+        guardrail_result=GUARDRAIL_PROTO[GuardrailResult(row.guardrail_result)],
+        guardrail_categories=row.guardrail_categories, summary=row.summary)
+    for field, column in (("start_time", "started_at"), ("end_time", "ended_at"), ("record_time", "recorded_at")):
+        _set_time(message, field, getattr(row, column))
+    return message

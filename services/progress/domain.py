@@ -331,6 +331,50 @@ def carry_over(items: dict[ItemKey, ItemFold], target: Structure) -> dict[ItemKe
             if key.item_kind != ItemKind.TRAINING_SESSION and target.contains(key)}
 
 
+def audit_event_id(tenant_id: str, subject_id: str) -> str:
+    """The audit event id of a record, the same for every retry, so the audit log keeps it once."""
+    return str(uuid.uuid5(CERTIFICATE_NAMESPACE, f"audit/{tenant_id}/{subject_id}"))
+
+
 def certificate_request_id(tenant_id: str, course: CourseKey) -> str:
     """The same request id for the same learner and version, so evidence issues one certificate."""
     return str(uuid.uuid5(CERTIFICATE_NAMESPACE, f"{tenant_id}/{course.user_id}/{course.course_id}/{course.version}"))
+
+
+# ---------------------------------------------------------------------------------------------------
+# AI tutor sessions
+# ---------------------------------------------------------------------------------------------------
+
+class GuardrailResult(enum.StrEnum):
+    PASSED = "passed"
+    FLAGGED = "flagged"
+    BLOCKED = "blocked"
+
+
+TUTOR_SESSION_RECORDED = "ai_tutor.session_recorded"  # the audit action (seed 000: AI tutor sessions)
+
+
+@dataclass(frozen=True)
+class TutorSession:
+    tutor_session_id: str
+    user_id: str
+    course_id: str
+    version: int
+    lesson_id: str
+    model_id: str
+    started_at: datetime
+    ended_at: datetime
+    prompt_ref: str
+    response_ref: str
+    confidence: float
+    guardrail_result: GuardrailResult
+    guardrail_categories: tuple[str, ...]
+    summary: str
+
+    def content_hash(self) -> bytes:
+        """What makes a second recording the same session: every field, in a fixed rendering."""
+        parts = [self.tutor_session_id, self.user_id, self.course_id, str(self.version), self.lesson_id,
+                 self.model_id, self.started_at.isoformat(), self.ended_at.isoformat(), self.prompt_ref,
+                 self.response_ref, repr(float(self.confidence)), self.guardrail_result.value,
+                 *self.guardrail_categories, self.summary]
+        return hashlib.sha256("\x1f".join(parts).encode()).digest()

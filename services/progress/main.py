@@ -18,7 +18,7 @@ from shared.clients import service_channel
 from shared.db import Database
 from shared.entrypoint import ServiceDefinition
 from shared.outbox_relay import outbox_relay
-from shared.routes import CERTIFICATES
+from shared.routes import AUDIT, CERTIFICATES
 from shared.server import ServiceHost
 from shared.services import default_address
 from shared.settings import ServiceSettings
@@ -62,8 +62,8 @@ async def build(settings: Settings) -> ServiceHost:
     structures = CourseStructures(work, service_channel(settings, settings.catalog_address))
     api = ProgressApi(work, structures)
     background = [pending_settler(api, settings.pending_retry_seconds)]
-    if settings.outbox_relay_enabled:  # certificates for passed course versions, to evidence
-        background.append(outbox_relay(settings, database, tables.outbox, [CERTIFICATES]))
+    if settings.outbox_relay_enabled:  # certificates for passed course versions to evidence; audit events
+        background.append(outbox_relay(settings, database, tables.outbox, [CERTIFICATES, AUDIT]))
     return ServiceHost.from_settings(
         settings,
         name=SERVICE_NAME,

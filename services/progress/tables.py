@@ -11,6 +11,7 @@ work while the catalog is down.
 from __future__ import annotations
 
 from sqlalchemy import (
+    ARRAY,
     Boolean,
     Column,
     DateTime,
@@ -32,7 +33,7 @@ from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from shared.outbox import outbox_table
 
 metadata = MetaData()
-APPEND_ONLY_TABLES: tuple[str, ...] = ("progress_events",)
+APPEND_ONLY_TABLES: tuple[str, ...] = ("progress_events", "learning_ai_tutor_sessions")
 ID = PG_UUID(as_uuid=False)  # uuid column, read back as a lower-case string
 
 
@@ -116,6 +117,33 @@ course_structures = Table(
     Column("structure", JSONB, nullable=False),  # domain.Structure as JSON
     _time("fetched_at"),
     PrimaryKeyConstraint("tenant_id", "course_id", "version"),
+)
+
+tutor_sessions = Table(
+    "learning_ai_tutor_sessions", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("tutor_session_id", ID, nullable=False),
+    Column("user_id", ID, nullable=False),
+    Column("course_id", ID, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("lesson_id", ID, nullable=False),
+    Column("model_id", Text, nullable=False),
+    _time("started_at"), _time("ended_at"),
+    Column("prompt_ref", Text, nullable=False),
+    Column("response_ref", Text, nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("guardrail_result", Text, nullable=False),  # domain.GuardrailResult
+    Column("guardrail_categories", ARRAY(Text), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("content_hash", LargeBinary, nullable=False),
+    _time("recorded_at"),
+    Column("recorded_by", Text, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "tutor_session_id"),
+    Index("learning_ai_tutor_sessions_started_idx", "tenant_id", "started_at", "tutor_session_id"),
+    Index("learning_ai_tutor_sessions_user_idx", "tenant_id", "user_id", "started_at", "tutor_session_id"),
+    Index("learning_ai_tutor_sessions_lesson_idx", "tenant_id", "lesson_id", "started_at", "tutor_session_id"),
+    Index("learning_ai_tutor_sessions_guardrail_idx", "tenant_id", "guardrail_result", "started_at",
+          "tutor_session_id"),
 )
 
 outbox = outbox_table(metadata)

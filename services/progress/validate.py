@@ -7,11 +7,13 @@ from datetime import timedelta
 
 from learning.progress.v1 import progress_service_pb2 as svc
 from services.progress import domain
-from services.progress.convert import EVENT_KINDS, ITEM_KINDS, STATES
+from services.progress.convert import EVENT_KINDS, GUARDRAIL_RESULTS, ITEM_KINDS, STATES
 from shared.timeutil import utcnow
 from shared.validation import Violations
 
 STEP_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+CATEGORY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.-")
+MAX_CATEGORIES = 20
 MAX_FUTURE = timedelta(minutes=5)  # clock skew between a learner's device and us
 
 
@@ -101,3 +103,63 @@ def upgrade(request: svc.UpgradeCourseProgressRequest) -> Upgrade:
     v.check(request.to_version > request.from_version, "to_version", "must be greater than from_version")
     v.raise_if_any()
     return Upgrade(user_id, course_id, request.from_version, request.to_version)
+
+
+def tutor_session(request: svc.RecordTutorSessionRequest) -> domain.TutorSession:
+    v = Violations()
+    t, p = request.tutor_session, "tutor_session."
+    latest = utcnow() + MAX_FUTURE
+    session_id = v.uuid(t.tutor_session_id, p + "tutor_session_id")
+    user_id = v.uuid(t.user_id, p + "user_id")
+    course_id = v.uuid(t.course.course_id, p + "course.course_id")
+    v.check(t.course.version >= 1, p + "course.version", "must be at least 1")
+    lesson_id = v.uuid(t.lesson_id, p + "lesson_id")
+    v.text(t.model_id, p + "model_id", max_len=200)
+    times = {}
+    for name in ("start_time", "end_time"):
+        if v.required(t.HasField(name), p + name):
+            moment = v.recorded_time(getattr(t, name), p + name)
+            if moment is not None and v.check(moment <= latest, p + name, "must not be in the future"):
+                times[name] = moment
+    if len(times) == 2:
+        v.check(times["end_time"] >= times["start_time"], p + "end_time", "must not be before start_time")
+    v.text(t.prompt_ref, p + "prompt_ref", max_len=2048)
+    v.text(t.response_ref, p + "response_ref", max_len=2048)
+    v.fraction(t.confidence, p + "confidence")
+    result_ok = v.enum(t.guardrail_result, p + "guardrail_result", GUARDRAIL_RESULTS)
+    categories = list(t.guardrail_categories)
+    v.check(len(categories) <= MAX_CATEGORIES, p + "guardrail_categories", f"at most {MAX_CATEGORIES} categories")
+    for index, category in enumerate(categories[:MAX_CATEGORIES]):
+        v.check(1 <= len(category) <= 64 and set(category) <= CATEGORY_CHARS, f"{p}guardrail_categories[{index}]",
+                "must be 1-64 characters of [a-z0-9_.-]")
+    result = GUARDRAIL_RESULTS.get(t.guardrail_result)
+    if result_ok:
+        if result == domain.GuardrailResult.PASSED:
+            v.check(not categories, p + "guardrail_categories", "must be empty when the result is PASSED")
+        else:
+            v.check(bool(categories), p + "guardrail_categories", "must name what fired when FLAGGED or BLOCKED")
+    v.text(t.summary, p + "summary", required=False, max_len=2000)
+    v.raise_if_any()
+    return domain.TutorSession(session_id, user_id, course_id, t.course.version, lesson_id, t.model_id,
+                               times["start_time"], times["end_time"], t.prompt_ref, t.response_ref,
+                               float(t.confidence), result, tuple(categories), t.summary)
+
+
+@dataclass(frozen=True)
+class TutorFilters:
+    user_id: str | None
+    lesson_id: str | None
+    guardrail_result: domain.GuardrailResult | None
+    started_from: object
+    started_before: object
+
+
+def list_tutor_sessions(request: svc.ListTutorSessionsRequest) -> TutorFilters:
+    v = Violations()
+    user_id = v.uuid(request.user_id, "user_id", required=False) or None
+    lesson_id = v.uuid(request.lesson_id, "lesson_id", required=False) or None
+    v.enum(request.guardrail_result, "guardrail_result", GUARDRAIL_RESULTS, required=False)
+    start, end = v.time_range(request, "start_time_range")
+    v.page_size(request.page_size)
+    v.raise_if_any()
+    return TutorFilters(user_id, lesson_id, GUARDRAIL_RESULTS.get(request.guardrail_result), start, end)

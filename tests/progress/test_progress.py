@@ -163,3 +163,72 @@ def test_get_course_progress_of_an_untouched_version_is_not_started(progress, co
     untouched = progress.get(course.course_id, course.version)
     assert untouched.state == res.PROGRESS_STATE_NOT_STARTED and len(untouched.items) == 4
     assert untouched.course == common_pb2.CourseVersionRef(course_id=course.course_id, version=course.version)
+
+
+def _tutor(user_id: str, course, **changes) -> res.TutorSession:
+    from datetime import timedelta
+
+    from shared.timeutil import to_timestamp, utcnow
+
+    values = dict(tutor_session_id=str(uuid.uuid4()), user_id=user_id,
+                  course=common_pb2.CourseVersionRef(course_id=course.course_id, version=course.version),
+                  lesson_id=course.video, model_id="tutor-2026-10", start_time=to_timestamp(utcnow() - timedelta(minutes=9)),
+                  end_time=to_timestamp(utcnow() - timedelta(minutes=2)), prompt_ref="s3://tutor/prompts/1",
+                  response_ref="s3://tutor/responses/1", confidence=0.82,
+                  guardrail_result=res.GUARDRAIL_RESULT_FLAGGED, guardrail_categories=["pricing.advice"],
+                  summary="Explained the three-quote rule.")
+    values.update(changes)
+    return res.TutorSession(**values)
+
+
+def test_tutor_sessions_are_recorded_once_audited_and_listed_per_learner(progress, course, progress_owner_sql):
+    p = progress
+    session = _tutor(p.learner, course)
+    recorded = p.stub.RecordTutorSession(svc.RecordTutorSessionRequest(tenant_id=p.tenant, tutor_session=session),
+                                         metadata=p.service_md)
+    assert recorded.created and recorded.tutor_session.HasField("record_time")
+    again = p.stub.RecordTutorSession(svc.RecordTutorSessionRequest(tenant_id=p.tenant, tutor_session=session),
+                                      metadata=p.service_md)
+    assert not again.created and again.tutor_session == recorded.tutor_session
+    changed = res.TutorSession()
+    changed.CopyFrom(session)
+    changed.summary = "Something else"
+    with pytest.raises(grpc.RpcError) as caught:
+        p.stub.RecordTutorSession(svc.RecordTutorSessionRequest(tenant_id=p.tenant, tutor_session=changed),
+                                  metadata=p.service_md)
+    assert caught.value.code() == grpc.StatusCode.ALREADY_EXISTS
+    audited = progress_owner_sql.execute(
+        "SELECT count(*) FROM outbox WHERE tenant_id = %s AND destination = 'audit'", (p.tenant,)).fetchone()[0]
+    assert audited == 1
+    other = str(uuid.uuid4())
+    p.stub.RecordTutorSession(svc.RecordTutorSessionRequest(tenant_id=p.tenant, tutor_session=_tutor(
+        other, course, guardrail_result=res.GUARDRAIL_RESULT_PASSED, guardrail_categories=[])), metadata=p.service_md)
+    mine = p.stub.ListTutorSessions(svc.ListTutorSessionsRequest(tenant_id=p.tenant, user_id=p.learner),
+                                    metadata=p.learner_md).tutor_sessions
+    assert [s.tutor_session_id for s in mine] == [session.tutor_session_id]
+    flagged = p.stub.ListTutorSessions(svc.ListTutorSessionsRequest(
+        tenant_id=p.tenant, guardrail_result=res.GUARDRAIL_RESULT_FLAGGED, lesson_id=course.video),
+        metadata=p.service_md).tutor_sessions
+    assert [s.user_id for s in flagged] == [p.learner]
+    with pytest.raises(grpc.RpcError) as caught:  # another learner's session does not exist for a learner
+        p.stub.GetTutorSession(svc.GetTutorSessionRequest(tenant_id=p.tenant, tutor_session_id=session.tutor_session_id),
+                               metadata=p.tokens.metadata(p.tenant, ["learner"], subject=other))
+    assert caught.value.code() == grpc.StatusCode.NOT_FOUND
+    with pytest.raises(grpc.RpcError) as caught:  # learners do not record tutor sessions
+        p.stub.RecordTutorSession(svc.RecordTutorSessionRequest(tenant_id=p.tenant, tutor_session=_tutor(
+            p.learner, course)), metadata=p.learner_md)
+    assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+def test_bad_tutor_sessions_are_invalid_argument(progress, course):
+    p = progress
+    bad = _tutor(p.learner, course, confidence=1.5, guardrail_result=res.GUARDRAIL_RESULT_BLOCKED,
+                 guardrail_categories=[], summary="x" * 2001, prompt_ref="", model_id="")
+    bad.end_time.seconds = bad.start_time.seconds - 60
+    with pytest.raises(grpc.RpcError) as caught:
+        p.stub.RecordTutorSession(svc.RecordTutorSessionRequest(tenant_id=p.tenant, tutor_session=bad),
+                                  metadata=p.service_md)
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert {"tutor_session.confidence", "tutor_session.guardrail_categories", "tutor_session.summary",
+            "tutor_session.prompt_ref", "tutor_session.model_id", "tutor_session.end_time"} <= set(
+        field_violations(caught.value))

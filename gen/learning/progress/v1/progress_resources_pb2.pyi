@@ -40,6 +40,13 @@ class ProgressState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PROGRESS_STATE_FAILED: _ClassVar[ProgressState]
     PROGRESS_STATE_COMPLETED: _ClassVar[ProgressState]
     PROGRESS_STATE_PASSED: _ClassVar[ProgressState]
+
+class GuardrailResult(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    GUARDRAIL_RESULT_UNSPECIFIED: _ClassVar[GuardrailResult]
+    GUARDRAIL_RESULT_PASSED: _ClassVar[GuardrailResult]
+    GUARDRAIL_RESULT_FLAGGED: _ClassVar[GuardrailResult]
+    GUARDRAIL_RESULT_BLOCKED: _ClassVar[GuardrailResult]
 ITEM_KIND_UNSPECIFIED: ItemKind
 ITEM_KIND_LESSON: ItemKind
 ITEM_KIND_SCENARIO_STEP: ItemKind
@@ -61,6 +68,10 @@ PROGRESS_STATE_IN_PROGRESS: ProgressState
 PROGRESS_STATE_FAILED: ProgressState
 PROGRESS_STATE_COMPLETED: ProgressState
 PROGRESS_STATE_PASSED: ProgressState
+GUARDRAIL_RESULT_UNSPECIFIED: GuardrailResult
+GUARDRAIL_RESULT_PASSED: GuardrailResult
+GUARDRAIL_RESULT_FLAGGED: GuardrailResult
+GUARDRAIL_RESULT_BLOCKED: GuardrailResult
 
 class ProgressEvent(_message.Message):
     __slots__ = ("event_id", "user_id", "course", "item_kind", "item_id", "step_id", "kind", "score", "occur_time")
@@ -127,3 +138,35 @@ class CourseProgress(_message.Message):
     upgraded_from_version: int
     structure_pending: bool
     def __init__(self, user_id: _Optional[str] = ..., course: _Optional[_Union[_common_pb2.CourseVersionRef, _Mapping]] = ..., state: _Optional[_Union[ProgressState, str]] = ..., percent_complete: _Optional[int] = ..., items: _Optional[_Iterable[_Union[ItemProgress, _Mapping]]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., pass_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., upgraded_from_version: _Optional[int] = ..., structure_pending: _Optional[bool] = ...) -> None: ...
+
+class TutorSession(_message.Message):
+    __slots__ = ("tutor_session_id", "user_id", "course", "lesson_id", "model_id", "start_time", "end_time", "prompt_ref", "response_ref", "confidence", "guardrail_result", "guardrail_categories", "summary", "record_time")
+    TUTOR_SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    COURSE_FIELD_NUMBER: _ClassVar[int]
+    LESSON_ID_FIELD_NUMBER: _ClassVar[int]
+    MODEL_ID_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_FIELD_NUMBER: _ClassVar[int]
+    PROMPT_REF_FIELD_NUMBER: _ClassVar[int]
+    RESPONSE_REF_FIELD_NUMBER: _ClassVar[int]
+    CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+    GUARDRAIL_RESULT_FIELD_NUMBER: _ClassVar[int]
+    GUARDRAIL_CATEGORIES_FIELD_NUMBER: _ClassVar[int]
+    SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    RECORD_TIME_FIELD_NUMBER: _ClassVar[int]
+    tutor_session_id: str
+    user_id: str
+    course: _common_pb2.CourseVersionRef
+    lesson_id: str
+    model_id: str
+    start_time: _timestamp_pb2.Timestamp
+    end_time: _timestamp_pb2.Timestamp
+    prompt_ref: str
+    response_ref: str
+    confidence: float
+    guardrail_result: GuardrailResult
+    guardrail_categories: _containers.RepeatedScalarFieldContainer[str]
+    summary: str
+    record_time: _timestamp_pb2.Timestamp
+    def __init__(self, tutor_session_id: _Optional[str] = ..., user_id: _Optional[str] = ..., course: _Optional[_Union[_common_pb2.CourseVersionRef, _Mapping]] = ..., lesson_id: _Optional[str] = ..., model_id: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., prompt_ref: _Optional[str] = ..., response_ref: _Optional[str] = ..., confidence: _Optional[float] = ..., guardrail_result: _Optional[_Union[GuardrailResult, str]] = ..., guardrail_categories: _Optional[_Iterable[str]] = ..., summary: _Optional[str] = ..., record_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

@@ -85,3 +85,59 @@ class UpgradeCourseProgressResponse(_message.Message):
     progress: _progress_resources_pb2.CourseProgress
     carried_over_count: int
     def __init__(self, progress: _Optional[_Union[_progress_resources_pb2.CourseProgress, _Mapping]] = ..., carried_over_count: _Optional[int] = ...) -> None: ...
+
+class RecordTutorSessionRequest(_message.Message):
+    __slots__ = ("tenant_id", "tutor_session")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    TUTOR_SESSION_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    tutor_session: _progress_resources_pb2.TutorSession
+    def __init__(self, tenant_id: _Optional[str] = ..., tutor_session: _Optional[_Union[_progress_resources_pb2.TutorSession, _Mapping]] = ...) -> None: ...
+
+class RecordTutorSessionResponse(_message.Message):
+    __slots__ = ("tutor_session", "created")
+    TUTOR_SESSION_FIELD_NUMBER: _ClassVar[int]
+    CREATED_FIELD_NUMBER: _ClassVar[int]
+    tutor_session: _progress_resources_pb2.TutorSession
+    created: bool
+    def __init__(self, tutor_session: _Optional[_Union[_progress_resources_pb2.TutorSession, _Mapping]] = ..., created: _Optional[bool] = ...) -> None: ...
+
+class GetTutorSessionRequest(_message.Message):
+    __slots__ = ("tenant_id", "tutor_session_id")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    TUTOR_SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    tutor_session_id: str
+    def __init__(self, tenant_id: _Optional[str] = ..., tutor_session_id: _Optional[str] = ...) -> None: ...
+
+class GetTutorSessionResponse(_message.Message):
+    __slots__ = ("tutor_session",)
+    TUTOR_SESSION_FIELD_NUMBER: _ClassVar[int]
+    tutor_session: _progress_resources_pb2.TutorSession
+    def __init__(self, tutor_session: _Optional[_Union[_progress_resources_pb2.TutorSession, _Mapping]] = ...) -> None: ...
+
+class ListTutorSessionsRequest(_message.Message):
+    __slots__ = ("tenant_id", "user_id", "lesson_id", "guardrail_result", "start_time_range", "page_size", "page_token")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    LESSON_ID_FIELD_NUMBER: _ClassVar[int]
+    GUARDRAIL_RESULT_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_RANGE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    user_id: str
+    lesson_id: str
+    guardrail_result: _progress_resources_pb2.GuardrailResult
+    start_time_range: _common_pb2.TimeRange
+    page_size: int
+    page_token: str
+    def __init__(self, tenant_id: _Optional[str] = ..., user_id: _Optional[str] = ..., lesson_id: _Optional[str] = ..., guardrail_result: _Optional[_Union[_progress_resources_pb2.GuardrailResult, str]] = ..., start_time_range: _Optional[_Union[_common_pb2.TimeRange, _Mapping]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListTutorSessionsResponse(_message.Message):
+    __slots__ = ("tutor_sessions", "next_page_token")
+    TUTOR_SESSIONS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    tutor_sessions: _containers.RepeatedCompositeFieldContainer[_progress_resources_pb2.TutorSession]
+    next_page_token: str
+    def __init__(self, tutor_sessions: _Optional[_Iterable[_Union[_progress_resources_pb2.TutorSession, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...

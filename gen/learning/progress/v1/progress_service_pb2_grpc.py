@@ -47,6 +47,8 @@ class ProgressServiceStub:
     STARTED, VIEWED, COMPLETED), service, admin (any event)
     GetCourseProgress, ListUserProgress ... learner (own progress only), reviewer, auditor, admin, service
     UpgradeCourseProgress ..... learner (own progress only), admin, service
+    RecordTutorSession ........ service, admin
+    GetTutorSession, ListTutorSessions ... learner (own sessions only), reviewer, auditor, admin, service
 
     Errors: gRPC status codes with google.rpc rich details: an ErrorInfo (domain "learning", reason from
     learning.common.v1.ErrorReason) on every error; INVALID_ARGUMENT -> BadRequest with one violation per
@@ -81,6 +83,21 @@ class ProgressServiceStub:
                 request_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.UpgradeCourseProgressRequest.SerializeToString,
                 response_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.UpgradeCourseProgressResponse.FromString,
                 _registered_method=True)
+        self.RecordTutorSession = channel.unary_unary(
+                '/learning.progress.v1.ProgressService/RecordTutorSession',
+                request_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.RecordTutorSessionRequest.SerializeToString,
+                response_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.RecordTutorSessionResponse.FromString,
+                _registered_method=True)
+        self.GetTutorSession = channel.unary_unary(
+                '/learning.progress.v1.ProgressService/GetTutorSession',
+                request_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.GetTutorSessionRequest.SerializeToString,
+                response_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.GetTutorSessionResponse.FromString,
+                _registered_method=True)
+        self.ListTutorSessions = channel.unary_unary(
+                '/learning.progress.v1.ProgressService/ListTutorSessions',
+                request_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListTutorSessionsRequest.SerializeToString,
+                response_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListTutorSessionsResponse.FromString,
+                _registered_method=True)
 
 
 class ProgressServiceServicer:
@@ -105,6 +122,8 @@ class ProgressServiceServicer:
     STARTED, VIEWED, COMPLETED), service, admin (any event)
     GetCourseProgress, ListUserProgress ... learner (own progress only), reviewer, auditor, admin, service
     UpgradeCourseProgress ..... learner (own progress only), admin, service
+    RecordTutorSession ........ service, admin
+    GetTutorSession, ListTutorSessions ... learner (own sessions only), reviewer, auditor, admin, service
 
     Errors: gRPC status codes with google.rpc rich details: an ErrorInfo (domain "learning", reason from
     learning.common.v1.ErrorReason) on every error; INVALID_ARGUMENT -> BadRequest with one violation per
@@ -164,6 +183,36 @@ class ProgressServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RecordTutorSession(self, request, context):
+        """Records one AI tutor session (append-only) and sends the audit event `ai_tutor.session_recorded`.
+        The same tutor_session_id with the same content returns the stored session (created = false);
+        with other content it is ALREADY_EXISTS (ErrorInfo.metadata "tutor_session_id").
+        Roles: service, admin.
+        Errors: INVALID_ARGUMENT, ALREADY_EXISTS, PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetTutorSession(self, request, context):
+        """Returns one tutor session.
+        Roles: learner (own), reviewer, auditor, admin, service.
+        Errors: INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListTutorSessions(self, request, context):
+        """Lists tutor sessions, newest start_time first (then tutor_session_id), filtered by learner, lesson,
+        guardrail result and start-time range, with keyset page tokens.
+        Roles: learner (must filter on its own user_id), reviewer, auditor, admin, service.
+        Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ProgressServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -186,6 +235,21 @@ def add_ProgressServiceServicer_to_server(servicer, server):
                     servicer.UpgradeCourseProgress,
                     request_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.UpgradeCourseProgressRequest.FromString,
                     response_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.UpgradeCourseProgressResponse.SerializeToString,
+            ),
+            'RecordTutorSession': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordTutorSession,
+                    request_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.RecordTutorSessionRequest.FromString,
+                    response_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.RecordTutorSessionResponse.SerializeToString,
+            ),
+            'GetTutorSession': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTutorSession,
+                    request_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.GetTutorSessionRequest.FromString,
+                    response_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.GetTutorSessionResponse.SerializeToString,
+            ),
+            'ListTutorSessions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTutorSessions,
+                    request_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListTutorSessionsRequest.FromString,
+                    response_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListTutorSessionsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -217,6 +281,8 @@ class ProgressService:
     STARTED, VIEWED, COMPLETED), service, admin (any event)
     GetCourseProgress, ListUserProgress ... learner (own progress only), reviewer, auditor, admin, service
     UpgradeCourseProgress ..... learner (own progress only), admin, service
+    RecordTutorSession ........ service, admin
+    GetTutorSession, ListTutorSessions ... learner (own sessions only), reviewer, auditor, admin, service
 
     Errors: gRPC status codes with google.rpc rich details: an ErrorInfo (domain "learning", reason from
     learning.common.v1.ErrorReason) on every error; INVALID_ARGUMENT -> BadRequest with one violation per
@@ -323,6 +389,87 @@ class ProgressService:
             '/learning.progress.v1.ProgressService/UpgradeCourseProgress',
             learning_dot_progress_dot_v1_dot_progress__service__pb2.UpgradeCourseProgressRequest.SerializeToString,
             learning_dot_progress_dot_v1_dot_progress__service__pb2.UpgradeCourseProgressResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordTutorSession(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/learning.progress.v1.ProgressService/RecordTutorSession',
+            learning_dot_progress_dot_v1_dot_progress__service__pb2.RecordTutorSessionRequest.SerializeToString,
+            learning_dot_progress_dot_v1_dot_progress__service__pb2.RecordTutorSessionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTutorSession(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/learning.progress.v1.ProgressService/GetTutorSession',
+            learning_dot_progress_dot_v1_dot_progress__service__pb2.GetTutorSessionRequest.SerializeToString,
+            learning_dot_progress_dot_v1_dot_progress__service__pb2.GetTutorSessionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTutorSessions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/learning.progress.v1.ProgressService/ListTutorSessions',
+            learning_dot_progress_dot_v1_dot_progress__service__pb2.ListTutorSessionsRequest.SerializeToString,
+            learning_dot_progress_dot_v1_dot_progress__service__pb2.ListTutorSessionsResponse.FromString,
             options,
             channel_credentials,
             insecure,

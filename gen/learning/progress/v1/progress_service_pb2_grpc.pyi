@@ -50,6 +50,8 @@ class ProgressServiceStub:
                                   STARTED, VIEWED, COMPLETED), service, admin (any event)
       GetCourseProgress, ListUserProgress ... learner (own progress only), reviewer, auditor, admin, service
       UpgradeCourseProgress ..... learner (own progress only), admin, service
+      RecordTutorSession ........ service, admin
+      GetTutorSession, ListTutorSessions ... learner (own sessions only), reviewer, auditor, admin, service
 
     Errors: gRPC status codes with google.rpc rich details: an ErrorInfo (domain "learning", reason from
     learning.common.v1.ErrorReason) on every error; INVALID_ARGUMENT -> BadRequest with one violation per
@@ -97,6 +99,24 @@ class ProgressServiceStub:
     from_version), FAILED_PRECONDITION (COURSE_VERSION_NOT_PUBLISHED), UNAVAILABLE (catalog down),
     PERMISSION_DENIED, UNAUTHENTICATED.
     """
+    RecordTutorSession: _grpc.UnaryUnaryMultiCallable[_progress_service_pb2.RecordTutorSessionRequest, _progress_service_pb2.RecordTutorSessionResponse]
+    """Records one AI tutor session (append-only) and sends the audit event `ai_tutor.session_recorded`.
+    The same tutor_session_id with the same content returns the stored session (created = false);
+    with other content it is ALREADY_EXISTS (ErrorInfo.metadata "tutor_session_id").
+    Roles: service, admin.
+    Errors: INVALID_ARGUMENT, ALREADY_EXISTS, PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    GetTutorSession: _grpc.UnaryUnaryMultiCallable[_progress_service_pb2.GetTutorSessionRequest, _progress_service_pb2.GetTutorSessionResponse]
+    """Returns one tutor session.
+    Roles: learner (own), reviewer, auditor, admin, service.
+    Errors: INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    ListTutorSessions: _grpc.UnaryUnaryMultiCallable[_progress_service_pb2.ListTutorSessionsRequest, _progress_service_pb2.ListTutorSessionsResponse]
+    """Lists tutor sessions, newest start_time first (then tutor_session_id), filtered by learner, lesson,
+    guardrail result and start-time range, with keyset page tokens.
+    Roles: learner (must filter on its own user_id), reviewer, auditor, admin, service.
+    Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+    """
 
 @_typing.type_check_only
 class ProgressServiceAsyncStub(ProgressServiceStub):
@@ -121,6 +141,8 @@ class ProgressServiceAsyncStub(ProgressServiceStub):
                                   STARTED, VIEWED, COMPLETED), service, admin (any event)
       GetCourseProgress, ListUserProgress ... learner (own progress only), reviewer, auditor, admin, service
       UpgradeCourseProgress ..... learner (own progress only), admin, service
+      RecordTutorSession ........ service, admin
+      GetTutorSession, ListTutorSessions ... learner (own sessions only), reviewer, auditor, admin, service
 
     Errors: gRPC status codes with google.rpc rich details: an ErrorInfo (domain "learning", reason from
     learning.common.v1.ErrorReason) on every error; INVALID_ARGUMENT -> BadRequest with one violation per
@@ -165,6 +187,24 @@ class ProgressServiceAsyncStub(ProgressServiceStub):
     from_version), FAILED_PRECONDITION (COURSE_VERSION_NOT_PUBLISHED), UNAVAILABLE (catalog down),
     PERMISSION_DENIED, UNAUTHENTICATED.
     """
+    RecordTutorSession: _aio.UnaryUnaryMultiCallable[_progress_service_pb2.RecordTutorSessionRequest, _progress_service_pb2.RecordTutorSessionResponse]  # type: ignore[assignment]
+    """Records one AI tutor session (append-only) and sends the audit event `ai_tutor.session_recorded`.
+    The same tutor_session_id with the same content returns the stored session (created = false);
+    with other content it is ALREADY_EXISTS (ErrorInfo.metadata "tutor_session_id").
+    Roles: service, admin.
+    Errors: INVALID_ARGUMENT, ALREADY_EXISTS, PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    GetTutorSession: _aio.UnaryUnaryMultiCallable[_progress_service_pb2.GetTutorSessionRequest, _progress_service_pb2.GetTutorSessionResponse]  # type: ignore[assignment]
+    """Returns one tutor session.
+    Roles: learner (own), reviewer, auditor, admin, service.
+    Errors: INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    ListTutorSessions: _aio.UnaryUnaryMultiCallable[_progress_service_pb2.ListTutorSessionsRequest, _progress_service_pb2.ListTutorSessionsResponse]  # type: ignore[assignment]
+    """Lists tutor sessions, newest start_time first (then tutor_session_id), filtered by learner, lesson,
+    guardrail result and start-time range, with keyset page tokens.
+    Roles: learner (must filter on its own user_id), reviewer, auditor, admin, service.
+    Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+    """
 
 class ProgressServiceServicer(metaclass=_abc_1.ABCMeta):
     """Records learners' progress events and answers their progress per course version.
@@ -188,6 +228,8 @@ class ProgressServiceServicer(metaclass=_abc_1.ABCMeta):
                                   STARTED, VIEWED, COMPLETED), service, admin (any event)
       GetCourseProgress, ListUserProgress ... learner (own progress only), reviewer, auditor, admin, service
       UpgradeCourseProgress ..... learner (own progress only), admin, service
+      RecordTutorSession ........ service, admin
+      GetTutorSession, ListTutorSessions ... learner (own sessions only), reviewer, auditor, admin, service
 
     Errors: gRPC status codes with google.rpc rich details: an ErrorInfo (domain "learning", reason from
     learning.common.v1.ErrorReason) on every error; INVALID_ARGUMENT -> BadRequest with one violation per
@@ -253,6 +295,42 @@ class ProgressServiceServicer(metaclass=_abc_1.ABCMeta):
         Errors: INVALID_ARGUMENT (to_version not greater than from_version), NOT_FOUND (no progress in
         from_version), FAILED_PRECONDITION (COURSE_VERSION_NOT_PUBLISHED), UNAVAILABLE (catalog down),
         PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+
+    @_abc_1.abstractmethod
+    def RecordTutorSession(
+        self,
+        request: _progress_service_pb2.RecordTutorSessionRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_progress_service_pb2.RecordTutorSessionResponse, _abc.Awaitable[_progress_service_pb2.RecordTutorSessionResponse]]:
+        """Records one AI tutor session (append-only) and sends the audit event `ai_tutor.session_recorded`.
+        The same tutor_session_id with the same content returns the stored session (created = false);
+        with other content it is ALREADY_EXISTS (ErrorInfo.metadata "tutor_session_id").
+        Roles: service, admin.
+        Errors: INVALID_ARGUMENT, ALREADY_EXISTS, PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+
+    @_abc_1.abstractmethod
+    def GetTutorSession(
+        self,
+        request: _progress_service_pb2.GetTutorSessionRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_progress_service_pb2.GetTutorSessionResponse, _abc.Awaitable[_progress_service_pb2.GetTutorSessionResponse]]:
+        """Returns one tutor session.
+        Roles: learner (own), reviewer, auditor, admin, service.
+        Errors: INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+
+    @_abc_1.abstractmethod
+    def ListTutorSessions(
+        self,
+        request: _progress_service_pb2.ListTutorSessionsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_progress_service_pb2.ListTutorSessionsResponse, _abc.Awaitable[_progress_service_pb2.ListTutorSessionsResponse]]:
+        """Lists tutor sessions, newest start_time first (then tutor_session_id), filtered by learner, lesson,
+        guardrail result and start-time range, with keyset page tokens.
+        Roles: learner (must filter on its own user_id), reviewer, auditor, admin, service.
+        Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
         """
 
 def add_ProgressServiceServicer_to_server(servicer: ProgressServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
