@@ -492,6 +492,7 @@ def _progress_seeds(ids: dict) -> dict[str, Callable]:
 
     t, rid = FUZZ_TENANT, lambda: str(uuid.uuid4())
     course = lambda: common_pb2.CourseVersionRef(course_id=ids["course"], version=1)  # noqa: E731
+    source = lambda: pres.SourceReference(domain="assessment", type="quiz_attempt", id=rid())  # noqa: E731
     return {
         "RecordProgressEvents": lambda: psvc.RecordProgressEventsRequest(tenant_id=t, events=[
             pres.ProgressEvent(event_id=rid(), user_id=rid(), course=course(), item_kind=pres.ITEM_KIND_LESSON,
@@ -511,6 +512,23 @@ def _progress_seeds(ids: dict) -> dict[str, Callable]:
             confidence=0.5, guardrail_result=pres.GUARDRAIL_RESULT_FLAGGED, guardrail_categories=["a.b"],
             summary="s")),
         "GetTutorSession": lambda: psvc.GetTutorSessionRequest(tenant_id=t, tutor_session_id=rid()),
+        "RecordKnowledgeGaps": lambda: psvc.RecordKnowledgeGapsRequest(tenant_id=t, gaps=[
+            pres.KnowledgeGap(user_id=rid(), topic_area="Supplier risk", severity=pres.GAP_SEVERITY_HIGH,
+                              source=source(), evidence=[source()]),
+            pres.KnowledgeGap(topic_area="Ethics", severity=pres.GAP_SEVERITY_LOW, source=source())]),
+        "ListKnowledgeGaps": lambda: psvc.ListKnowledgeGapsRequest(
+            tenant_id=t, user_id=rid(), status=pres.GAP_STATUS_OPEN, severity=pres.GAP_SEVERITY_LOW, source=source(),
+            page_size=2),
+        "DismissKnowledgeGap": lambda: psvc.DismissKnowledgeGapRequest(tenant_id=t, gap_id=rid(), reason="r"),
+        "CreateRecommendation": lambda: psvc.CreateRecommendationRequest(
+            tenant_id=t, request_id=rid(), recommendation=pres.Recommendation(
+                user_id=rid(), course_id=ids["course"], priority=pres.RECOMMENDATION_PRIORITY_LOW, reason="r",
+                source=source())),
+        "DismissRecommendation": lambda: psvc.DismissRecommendationRequest(tenant_id=t, recommendation_id=rid(),
+                                                                           reason="r"),
+        "ListRecommendations": lambda: psvc.ListRecommendationsRequest(
+            tenant_id=t, user_id=rid(), status=pres.RECOMMENDATION_STATUS_OPEN,
+            priority=pres.RECOMMENDATION_PRIORITY_HIGH, source=source(), page_size=2),
         "ListTutorSessions": lambda: psvc.ListTutorSessionsRequest(
             tenant_id=t, user_id=rid(), lesson_id=rid(), guardrail_result=pres.GUARDRAIL_RESULT_BLOCKED, page_size=2,
             start_time_range=common_pb2.TimeRange(start_time={"seconds": 1}, end_time={"seconds": 4_000_000_000})),

@@ -51,6 +51,8 @@ def test_a_deeply_nested_page_token_is_invalid_on_every_list(catalog_stub, evide
         (audit_stub.ListAuditEvents, audit_pb.ListAuditEventsRequest(tenant_id=tenant)),
         (progress_stub.ListUserProgress, progress_pb.ListUserProgressRequest(tenant_id=tenant)),
         (progress_stub.ListTutorSessions, progress_pb.ListTutorSessionsRequest(tenant_id=tenant)),
+        (progress_stub.ListKnowledgeGaps, progress_pb.ListKnowledgeGapsRequest(tenant_id=tenant)),
+        (progress_stub.ListRecommendations, progress_pb.ListRecommendationsRequest(tenant_id=tenant)),
     ]
     for call, request in lists:
         request.page_token = NESTED_JSON_TOKEN

@@ -30,6 +30,11 @@ UPGRADE_ROLES = frozenset({LEARNER, ADMIN, SERVICE})
 PROGRESS_PAGES = PageTokens("ListUserProgress", key=(TIME, UUID, Int(1, 2**31 - 1), UUID))
 TUTOR_PAGES = PageTokens("ListTutorSessions", key=(TIME, UUID))
 TUTOR_RECORD_ROLES = frozenset({SERVICE, ADMIN})
+GAP_RECORD_ROLES = frozenset({SERVICE, ADMIN})
+CURATOR_ROLES = frozenset({REVIEWER, ADMIN, SERVICE})  # dismiss gaps, recommend courses
+RECOMMENDATION_DISMISS_ROLES = frozenset({LEARNER, REVIEWER, ADMIN, SERVICE})
+GAP_PAGES = PageTokens("ListKnowledgeGaps", key=(TIME, UUID))
+RECOMMENDATION_PAGES = PageTokens("ListRecommendations", key=(TIME, UUID))
 
 
 def _only_learner(principal: Principal) -> bool:
@@ -176,6 +181,117 @@ class ProgressApi(progress_service_pb2_grpc.ProgressServiceServicer):
                                         convert=convert.tutor_session)
         return svc.ListTutorSessionsResponse(tutor_sessions=items, next_page_token=token)
 
+    # -- knowledge gaps and recommendations -----------------------------------------------------------
+
+    async def RecordKnowledgeGaps(self, request, context):
+        principal = authorize(request.tenant_id, GAP_RECORD_ROLES)
+        gaps = validate.record_gaps(request)
+        tenant = request.tenant_id
+        # Which published courses teach each new learner gap's topic: asked before the transaction.
+        courses: dict[str, list[str]] = {}
+        for topic in {gap.topic_area for gap in gaps if gap.user_id}:
+            try:
+                courses[topic] = await self.structures.courses_for_topic(tenant, topic)
+            except CatalogUnavailable:
+                log.warning("catalog unavailable: knowledge gaps in %r recorded without recommendations", topic)
+        async with self.work(context) as uow:
+            now = utcnow()
+            stored, recommended = [], []
+            for gap in gaps:
+                row = await store.upsert_gap(uow.session, tenant, gap, now)
+                stored.append(row)
+                if not (row.created and gap.user_id):
+                    continue
+                for course_id in courses.get(gap.topic_area, []):
+                    made = await store.insert_recommendation(
+                        uow.session, tenant, domain.gap_recommendation(row.gap_id, gap, course_id), automatic=True,
+                        now=now)
+                    if made is not None:
+                        await self._audit_recommendation(uow, tenant, principal, made, domain.RECOMMENDATION_CREATED)
+                        recommended.append(made)
+        return svc.RecordKnowledgeGapsResponse(gaps=[convert.gap(r) for r in stored],
+                                               recommendations=[convert.recommendation(r) for r in recommended])
+
+    async def ListKnowledgeGaps(self, request, context):
+        principal = authorize(request.tenant_id, READ_ROLES)
+        filters = validate.list_gaps(request)
+        if _only_learner(principal) and filters.subject != principal.subject:
+            raise PermissionDenied("a learner lists only its own knowledge gaps: set user_id to its own id")
+        limit = page_size(request.page_size)
+        scope = GAP_PAGES.scope(request.tenant_id, filters.subject, filters.status, filters.severity,
+                                filters.source and [filters.source.domain, filters.source.type, filters.source.id])
+        after = GAP_PAGES.decode(request.page_token, scope)
+        async with self.work.read(context) as uow:
+            rows = await store.list_gaps(uow.session, request.tenant_id, filters, after, limit + 1)
+        items, token = GAP_PAGES.page(rows, limit, scope, key=lambda r: (r.created_at, r.gap_id), convert=convert.gap)
+        return svc.ListKnowledgeGapsResponse(gaps=items, next_page_token=token)
+
+    async def DismissKnowledgeGap(self, request, context):
+        authorize(request.tenant_id, CURATOR_ROLES)
+        gap_id, reason = validate.dismissal(request, "gap_id")
+        async with self.work(context) as uow:
+            row = await store.lock_gap(uow.session, request.tenant_id, gap_id)
+            if row is None:
+                raise NotFound("knowledge gap", gap_id)
+            domain.check_open(row.status, "gap", f"knowledge_gaps/{gap_id}")
+            row = await store.dismiss_gap(uow.session, request.tenant_id, gap_id, reason, utcnow())
+        return svc.DismissKnowledgeGapResponse(gap=convert.gap(row))
+
+    async def CreateRecommendation(self, request, context):
+        principal = authorize(request.tenant_id, CURATOR_ROLES)
+        new = validate.create_recommendation(request)
+        tenant = request.tenant_id
+        async with self.work(context) as uow:
+            async def create():
+                if new.gap_id is not None and await store.lock_gap(uow.session, tenant, new.gap_id) is None:
+                    raise NotFound("knowledge gap", new.gap_id)
+                row = await store.insert_recommendation(uow.session, tenant, new, automatic=False, now=utcnow())
+                await self._audit_recommendation(uow, tenant, principal, row, domain.RECOMMENDATION_CREATED)
+                return svc.CreateRecommendationResponse(recommendation=convert.recommendation(row))
+
+            once = await uow.run_once(tenant_id=tenant, request_id=new.request_id, request=request,
+                                      response_type=svc.CreateRecommendationResponse, compute=create)
+        return once.response
+
+    async def DismissRecommendation(self, request, context):
+        principal = authorize(request.tenant_id, RECOMMENDATION_DISMISS_ROLES)
+        recommendation_id, reason = validate.dismissal(request, "recommendation_id")
+        tenant = request.tenant_id
+        async with self.work(context) as uow:
+            row = await store.get_recommendation(uow.session, tenant, recommendation_id, lock=True)
+            if row is None or (_only_learner(principal) and row.user_id != principal.subject):
+                raise NotFound("recommendation", recommendation_id)
+            domain.check_open(row.status, "recommendation", f"recommendations/{recommendation_id}")
+            row = await store.dismiss_recommendation(uow.session, tenant, recommendation_id, reason, utcnow())
+            await self._audit_recommendation(uow, tenant, principal, row, domain.RECOMMENDATION_DISMISSED)
+        return svc.DismissRecommendationResponse(recommendation=convert.recommendation(row))
+
+    async def ListRecommendations(self, request, context):
+        principal = authorize(request.tenant_id, READ_ROLES)
+        filters = validate.list_recommendations(request)
+        if _only_learner(principal) and filters.user_id != principal.subject:
+            raise PermissionDenied("a learner lists only its own recommendations: set user_id to its own id")
+        limit = page_size(request.page_size)
+        scope = RECOMMENDATION_PAGES.scope(request.tenant_id, filters.user_id, filters.status, filters.priority,
+                                           filters.source and [filters.source.domain, filters.source.type,
+                                                               filters.source.id])
+        after = RECOMMENDATION_PAGES.decode(request.page_token, scope)
+        async with self.work.read(context) as uow:
+            rows = await store.list_recommendations(uow.session, request.tenant_id, filters, after, limit + 1)
+        items, token = RECOMMENDATION_PAGES.page(rows, limit, scope, key=lambda r: (r.created_at, r.recommendation_id),
+                                                 convert=convert.recommendation)
+        return svc.ListRecommendationsResponse(recommendations=items, next_page_token=token)
+
+    async def _audit_recommendation(self, uow: UnitOfWork, tenant: str, principal: Principal, row: Row,
+                                    action: str) -> None:
+        await uow.audit(tenant_id=tenant, actor_id=principal.subject, action=action, subject_type="recommendation",
+                        subject_id=row.recommendation_id,
+                        event_id=domain.audit_event_id(tenant, f"{row.recommendation_id}/{action}"), payload={
+                            "user_id": row.user_id, "course_id": row.course_id, "priority": int(row.priority),
+                            "status": row.status, "automatic": row.automatic, "gap_id": row.gap_id or "",
+                            "source": [row.source_domain, row.source_type, row.source_id],
+                            "reason": row.dismiss_reason or row.reason})
+
     # -- applying events ----------------------------------------------------------------------------
 
     async def _structures_of(self, tenant: str, events: Sequence[domain.Event]) -> dict[tuple[str, int], object]:
@@ -221,6 +337,13 @@ class ProgressApi(progress_service_pb2_grpc.ProgressServiceServicer):
                 await self._request_certificate(uow, tenant, key, min(summary.passed_at, now))
             updates.append(store.CourseUpdate(key, summary, certify, upgraded_from))
         rows = await store.update_courses(uow.session, tenant, updates, now)
+        # A learner who completes a course completes the recommendations of it (any version), and the
+        # knowledge gaps they were made for are addressed.
+        newly_done = [(key.user_id, key.course_id) for key, row, _, _ in courses
+                      if row.state < domain.State.COMPLETED and summaries[key] is not None
+                      and summaries[key].state >= domain.State.COMPLETED]
+        if newly_done:
+            await store.complete_recommendations(uow.session, tenant, newly_done, now)
         return {key: (rows[key], summaries[key]) for key in summaries}
 
     async def _request_certificate(self, uow: UnitOfWork, tenant: str, key: domain.CourseKey,

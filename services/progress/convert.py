@@ -8,12 +8,16 @@ from learning.progress.v1 import progress_resources_pb2 as res
 from services.progress.domain import (
     CompletionRule,
     EventKind,
+    GapStatus,
     GuardrailResult,
     ItemFold,
     ItemKey,
     ItemKind,
     Lesson,
+    Priority,
     Quiz,
+    RecommendationStatus,
+    Severity,
     State,
     Structure,
     Summary,
@@ -39,6 +43,17 @@ GUARDRAIL_RESULTS = {res.GUARDRAIL_RESULT_PASSED: GuardrailResult.PASSED,
                      res.GUARDRAIL_RESULT_FLAGGED: GuardrailResult.FLAGGED,
                      res.GUARDRAIL_RESULT_BLOCKED: GuardrailResult.BLOCKED}
 GUARDRAIL_PROTO = {result: number for number, result in GUARDRAIL_RESULTS.items()}
+SEVERITIES = {res.GAP_SEVERITY_LOW: Severity.LOW, res.GAP_SEVERITY_MEDIUM: Severity.MEDIUM,
+              res.GAP_SEVERITY_HIGH: Severity.HIGH, res.GAP_SEVERITY_CRITICAL: Severity.CRITICAL}
+GAP_STATUSES = {res.GAP_STATUS_OPEN: GapStatus.OPEN, res.GAP_STATUS_ADDRESSED: GapStatus.ADDRESSED,
+                res.GAP_STATUS_DISMISSED: GapStatus.DISMISSED}
+GAP_STATUS_PROTO = {status: number for number, status in GAP_STATUSES.items()}
+PRIORITIES = {res.RECOMMENDATION_PRIORITY_LOW: Priority.LOW, res.RECOMMENDATION_PRIORITY_MEDIUM: Priority.MEDIUM,
+              res.RECOMMENDATION_PRIORITY_HIGH: Priority.HIGH}
+RECOMMENDATION_STATUSES = {res.RECOMMENDATION_STATUS_OPEN: RecommendationStatus.OPEN,
+                           res.RECOMMENDATION_STATUS_COMPLETED: RecommendationStatus.COMPLETED,
+                           res.RECOMMENDATION_STATUS_DISMISSED: RecommendationStatus.DISMISSED}
+RECOMMENDATION_STATUS_PROTO = {status: number for number, status in RECOMMENDATION_STATUSES.items()}
 RULES = {catalog.LESSON_COMPLETION_RULE_VIEW: CompletionRule.VIEW,
          catalog.LESSON_COMPLETION_RULE_COMPLETE_ALL_STEPS: CompletionRule.COMPLETE_ALL_STEPS,
          catalog.LESSON_COMPLETION_RULE_PASS_QUIZ: CompletionRule.PASS_QUIZ}
@@ -123,4 +138,31 @@ def tutor_session(row: Row) -> res.TutorSession:
         guardrail_categories=row.guardrail_categories, summary=row.summary)
     for field, column in (("start_time", "started_at"), ("end_time", "ended_at"), ("record_time", "recorded_at")):
         _set_time(message, field, getattr(row, column))
+    return message
+
+
+def source(domain_: str, type_: str, id_: str) -> res.SourceReference:
+    return res.SourceReference(domain=domain_, type=type_, id=id_)
+
+
+def gap(row: Row) -> res.KnowledgeGap:
+    message = res.KnowledgeGap(
+        gap_id=row.gap_id, user_id=row.user_id or "", topic_area=row.topic_area, severity=int(row.severity),
+        evidence=[source(*ref) for ref in row.evidence], source=source(row.source_domain, row.source_type,
+                                                                        row.source_id),
+        status=GAP_STATUS_PROTO[GapStatus(row.status)], dismiss_reason=row.dismiss_reason)
+    _set_time(message, "create_time", row.created_at)
+    _set_time(message, "update_time", row.updated_at)
+    return message
+
+
+def recommendation(row: Row) -> res.Recommendation:
+    message = res.Recommendation(
+        recommendation_id=row.recommendation_id, user_id=row.user_id, course_id=row.course_id,
+        priority=int(row.priority), reason=row.reason,
+        source=source(row.source_domain, row.source_type, row.source_id), gap_id=row.gap_id or "",
+        status=RECOMMENDATION_STATUS_PROTO[RecommendationStatus(row.status)], dismiss_reason=row.dismiss_reason,
+        automatic=row.automatic)
+    _set_time(message, "create_time", row.created_at)
+    _set_time(message, "update_time", row.updated_at)
     return message

@@ -378,3 +378,96 @@ class TutorSession:
                  self.response_ref, repr(float(self.confidence)), self.guardrail_result.value,
                  *self.guardrail_categories, self.summary]
         return hashlib.sha256("\x1f".join(parts).encode()).digest()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Knowledge gaps and recommendations
+# ---------------------------------------------------------------------------------------------------
+
+ORGANIZATION = "organization"  # the subject of a gap of the organization (the tenant) as a whole
+GAP_NOT_OPEN = "GAP_NOT_OPEN"
+RECOMMENDATION_NOT_OPEN = "RECOMMENDATION_NOT_OPEN"
+RECOMMENDATION_CREATED = "recommendation.created"  # audit actions (seed 000)
+RECOMMENDATION_DISMISSED = "recommendation.dismissed"
+MAX_GAPS = 100
+MAX_EVIDENCE = 20
+TOPIC_METADATA_KEY = "topic_areas"  # catalog course metadata: comma-separated topic areas
+
+
+class Severity(enum.IntEnum):
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+
+class GapStatus(enum.StrEnum):
+    OPEN = "open"
+    ADDRESSED = "addressed"
+    DISMISSED = "dismissed"
+
+
+class Priority(enum.IntEnum):
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+
+
+class RecommendationStatus(enum.StrEnum):
+    OPEN = "open"
+    COMPLETED = "completed"
+    DISMISSED = "dismissed"
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    domain: str
+    type: str
+    id: str
+
+
+@dataclass(frozen=True)
+class Gap:
+    user_id: str | None  # None: the organization as a whole
+    topic_area: str  # lower-case
+    severity: Severity
+    evidence: tuple[SourceRef, ...]
+    source: SourceRef
+
+    @property
+    def subject(self) -> str:
+        return self.user_id or ORGANIZATION
+
+
+@dataclass(frozen=True)
+class NewRecommendation:
+    user_id: str
+    course_id: str
+    priority: Priority
+    reason: str
+    source: SourceRef
+    gap_id: str | None
+    request_id: str = ""
+
+
+def normalize_topic(topic: str) -> str:
+    return " ".join(topic.split()).lower()
+
+
+def topics_of(metadata: dict[str, str]) -> set[str]:
+    """The topic areas a catalog course is tagged with (metadata "topic_areas", comma-separated)."""
+    return {normalize_topic(t) for t in metadata.get(TOPIC_METADATA_KEY, "").split(",") if t.strip()}
+
+
+def gap_recommendation(gap_id: str, gap: Gap, course_id: str) -> NewRecommendation:
+    """What the service recommends by itself for a new gap of a learner: a course tagged with its topic."""
+    priority = Priority.HIGH if gap.severity >= Severity.HIGH else Priority(int(gap.severity))
+    return NewRecommendation(gap.user_id or "", course_id, priority, f"Addresses the knowledge gap in "
+                             f"{gap.topic_area!r} ({gap.severity.name.lower()} severity)",
+                             SourceRef("progress", "knowledge_gap", gap_id), gap_id)
+
+
+def check_open(status: str, kind: str, subject: str) -> None:
+    if status != "open":
+        violation = GAP_NOT_OPEN if kind == "gap" else RECOMMENDATION_NOT_OPEN
+        raise FailedPrecondition(f"the {kind} is {status}, not open", violation_type=violation, subject=subject)

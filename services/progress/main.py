@@ -58,7 +58,7 @@ def pending_settler(api: ProgressApi, interval: float):
 
 async def build(settings: Settings) -> ServiceHost:
     database = Database.from_settings(settings)
-    work = UnitsOfWork(database, service=SERVICE_NAME, outbox=tables.outbox)
+    work = UnitsOfWork(database, service=SERVICE_NAME, outbox=tables.outbox, idempotency_keys=tables.idempotency_keys)
     structures = CourseStructures(work, service_channel(settings, settings.catalog_address))
     api = ProgressApi(work, structures)
     background = [pending_settler(api, settings.pending_retry_seconds)]

@@ -1,4 +1,5 @@
-"""The structure of published course versions, from the catalog, remembered for good.
+"""What progress reads from the catalog: the structure of published course versions, remembered for
+good, and which published courses are tagged with a topic area (for automatic recommendations).
 
 A published version never changes, so what the catalog said about it once is true for ever: it is kept
 in memory (bounded, least recently used dropped) and in this service's database (`course_structures`),
@@ -10,6 +11,7 @@ own token (shared.clients) and a deadline.
 from __future__ import annotations
 
 import logging
+import time
 from collections import OrderedDict
 
 import grpc
@@ -24,6 +26,8 @@ from shared.unit_of_work import UnitsOfWork
 log = logging.getLogger("learning.progress.structures")
 
 CATALOG_DEADLINE_SECONDS = 5.0
+TOPIC_CACHE_SECONDS = 60.0  # a newly published course is recommended at most a minute later
+MAX_TOPIC_PAGES = 4  # 2,000 published courses per tenant are read at most
 
 
 class CatalogUnavailable(Exception):
@@ -37,6 +41,7 @@ class CourseStructures:
         self._catalog = catalog_grpc.CatalogServiceStub(channel) if channel is not None else None
         self._size = size
         self._known: OrderedDict[tuple[str, str, int], domain.Structure] = OrderedDict()
+        self._topics: OrderedDict[str, tuple[float, dict[str, set[str]]]] = OrderedDict()
 
     async def get(self, tenant_id: str, course_id: str, version: int) -> domain.Structure:
         """The structure of a published version; FailedPrecondition if the catalog has no such
@@ -80,6 +85,34 @@ class CourseStructures:
         if response.course_version.state != catalog_res.COURSE_VERSION_STATE_PUBLISHED:
             raise domain.not_published(course_id, version)
         return convert.structure(response.course_version)
+
+    async def courses_for_topic(self, tenant_id: str, topic: str) -> list[str]:
+        """Ids of the tenant's published courses tagged with `topic` (catalog course metadata
+        "topic_areas", comma-separated); CatalogUnavailable when the catalog does not answer."""
+        cached = self._topics.get(tenant_id)
+        if cached is None or time.monotonic() - cached[0] > TOPIC_CACHE_SECONDS:
+            cached = (time.monotonic(), await self._published_topics(tenant_id))
+            self._topics[tenant_id] = cached
+            if len(self._topics) > self._size:
+                self._topics.popitem(last=False)
+        return sorted(course for course, topics in cached[1].items() if topic in topics)
+
+    async def _published_topics(self, tenant_id: str) -> dict[str, set[str]]:
+        if self._catalog is None:
+            raise CatalogUnavailable("no catalog configured")
+        found, token = {}, ""
+        for _ in range(MAX_TOPIC_PAGES):
+            try:
+                page = await self._catalog.ListCourses(catalog_svc.ListCoursesRequest(
+                    tenant_id=tenant_id, status=catalog_res.COURSE_STATUS_PUBLISHED, page_size=500,
+                    page_token=token), timeout=CATALOG_DEADLINE_SECONDS)
+            except grpc.aio.AioRpcError as error:
+                raise CatalogUnavailable(error.code().name) from None
+            found.update({course.course_id: domain.topics_of(dict(course.metadata)) for course in page.courses})
+            token = page.next_page_token
+            if not token:
+                break
+        return found
 
     async def close(self) -> None:
         if self._channel is not None:

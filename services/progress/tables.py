@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 
+from shared.idempotency import idempotency_table
 from shared.outbox import outbox_table
 
 metadata = MetaData()
@@ -146,4 +147,59 @@ tutor_sessions = Table(
           "tutor_session_id"),
 )
 
+knowledge_gaps = Table(
+    "learning_knowledge_gaps", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("gap_id", ID, nullable=False),
+    Column("subject", Text, nullable=False),  # the user id, or "organization"
+    Column("user_id", ID),
+    Column("topic_area", Text, nullable=False),
+    Column("severity", SmallInteger, nullable=False),  # domain.Severity
+    Column("evidence", JSONB, nullable=False),  # [[domain, type, id], ...]
+    Column("source_domain", Text, nullable=False),
+    Column("source_type", Text, nullable=False),
+    Column("source_id", Text, nullable=False),
+    Column("status", Text, nullable=False),  # domain.GapStatus
+    Column("dismiss_reason", Text, nullable=False),
+    _time("created_at"), _time("updated_at"),
+    PrimaryKeyConstraint("tenant_id", "gap_id"),
+    Index("learning_knowledge_gaps_one_open_idx", "tenant_id", "subject", "topic_area", "source_domain",
+          "source_type", "source_id", unique=True, postgresql_where=text("status = 'open'")),
+    Index("learning_knowledge_gaps_created_idx", "tenant_id", "created_at", "gap_id"),
+    Index("learning_knowledge_gaps_subject_idx", "tenant_id", "subject", "created_at", "gap_id"),
+    Index("learning_knowledge_gaps_status_idx", "tenant_id", "status", "created_at", "gap_id"),
+    Index("learning_knowledge_gaps_source_idx", "tenant_id", "source_domain", "source_type", "source_id"),
+    Index("learning_knowledge_gaps_updated_idx", "tenant_id", "updated_at"),
+)
+
+recommendations = Table(
+    "learning_recommendations", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("recommendation_id", ID, nullable=False),
+    Column("user_id", ID, nullable=False),
+    Column("course_id", ID, nullable=False),
+    Column("priority", SmallInteger, nullable=False),  # domain.Priority
+    Column("reason", Text, nullable=False),
+    Column("source_domain", Text, nullable=False),
+    Column("source_type", Text, nullable=False),
+    Column("source_id", Text, nullable=False),
+    Column("gap_id", ID),
+    Column("status", Text, nullable=False),  # domain.RecommendationStatus
+    Column("dismiss_reason", Text, nullable=False),
+    Column("automatic", Boolean, nullable=False),
+    _time("created_at"), _time("updated_at"),
+    PrimaryKeyConstraint("tenant_id", "recommendation_id"),
+    Index("learning_recommendations_user_idx", "tenant_id", "user_id", "created_at", "recommendation_id"),
+    Index("learning_recommendations_status_idx", "tenant_id", "status", "created_at", "recommendation_id"),
+    Index("learning_recommendations_created_idx", "tenant_id", "created_at", "recommendation_id"),
+    Index("learning_recommendations_open_course_idx", "tenant_id", "user_id", "course_id",
+          postgresql_where=text("status = 'open'")),
+    Index("learning_recommendations_source_idx", "tenant_id", "source_domain", "source_type", "source_id"),
+    Index("learning_recommendations_gap_idx", "tenant_id", "gap_id"),
+    Index("learning_recommendations_automatic_idx", "tenant_id", "gap_id", "course_id", unique=True,
+          postgresql_where=text("automatic")),
+    Index("learning_recommendations_updated_idx", "tenant_id", "updated_at"),
+)
+
 outbox = outbox_table(metadata)
+idempotency_keys = idempotency_table(metadata)

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
 from learning.progress.v1 import progress_service_pb2 as svc
 from services.progress import domain
-from services.progress.convert import EVENT_KINDS, GUARDRAIL_RESULTS, ITEM_KINDS, STATES
+from services.progress.convert import (
+    EVENT_KINDS,
+    GAP_STATUSES,
+    GUARDRAIL_RESULTS,
+    ITEM_KINDS,
+    PRIORITIES,
+    RECOMMENDATION_STATUSES,
+    SEVERITIES,
+    STATES,
+)
 from shared.timeutil import utcnow
 from shared.validation import Violations
 
@@ -163,3 +173,112 @@ def list_tutor_sessions(request: svc.ListTutorSessionsRequest) -> TutorFilters:
     v.page_size(request.page_size)
     v.raise_if_any()
     return TutorFilters(user_id, lesson_id, GUARDRAIL_RESULTS.get(request.guardrail_result), start, end)
+
+
+SOURCE_NAME = re.compile(r"[a-z0-9_.-]{1,64}")
+SOURCE_ID = re.compile(r"[A-Za-z0-9_.:/-]{1,128}")
+
+
+def _source(v: Violations, ref, field: str, *, required: bool = True) -> domain.SourceRef | None:
+    """A cross-domain reference; with required=False an all-empty one means "none"."""
+    if not required and not (ref.domain or ref.type or ref.id):
+        return None
+    ok = v.pattern(ref.domain, field + ".domain", SOURCE_NAME, "must be 1-64 characters of [a-z0-9_.-]")
+    ok &= v.pattern(ref.type, field + ".type", SOURCE_NAME, "must be 1-64 characters of [a-z0-9_.-]")
+    ok &= v.pattern(ref.id, field + ".id", SOURCE_ID, "must be 1-128 characters of [A-Za-z0-9_.:/-]")
+    return domain.SourceRef(ref.domain, ref.type, ref.id) if ok else None
+
+
+def record_gaps(request: svc.RecordKnowledgeGapsRequest) -> list[domain.Gap]:
+    v = Violations()
+    v.check(1 <= len(request.gaps) <= domain.MAX_GAPS, "gaps", f"must hold 1-{domain.MAX_GAPS} gaps")
+    gaps = []
+    for index, g in enumerate(request.gaps[:domain.MAX_GAPS]):
+        p = f"gaps[{index}]."
+        user_id = v.uuid(g.user_id, p + "user_id", required=False) or None
+        v.text(g.topic_area, p + "topic_area", max_len=200)
+        v.enum(g.severity, p + "severity", SEVERITIES)
+        v.check(len(g.evidence) <= domain.MAX_EVIDENCE, p + "evidence", f"at most {domain.MAX_EVIDENCE} references")
+        evidence = [_source(v, ref, f"{p}evidence[{i}]") for i, ref in enumerate(g.evidence[:domain.MAX_EVIDENCE])]
+        trigger = _source(v, g.source, p + "source") if v.required(g.HasField("source"), p + "source") else None
+        if not v.items:
+            gaps.append(domain.Gap(user_id, domain.normalize_topic(g.topic_area), SEVERITIES[g.severity],
+                                   tuple(evidence), trigger))
+    v.raise_if_any()
+    return gaps
+
+
+@dataclass(frozen=True)
+class GapFilters:
+    subject: str | None  # a user id, "organization", or None for any
+    status: str | None
+    severity: int | None
+    source: domain.SourceRef | None
+
+
+def list_gaps(request: svc.ListKnowledgeGapsRequest) -> GapFilters:
+    v = Violations()
+    user_id = v.uuid(request.user_id, "user_id", required=False) or None
+    v.check(not (user_id and request.organization_only), "organization_only", "cannot be combined with user_id")
+    v.enum(request.status, "status", GAP_STATUSES, required=False)
+    v.enum(request.severity, "severity", SEVERITIES, required=False)
+    trigger = _partial_source(v, request, "source")
+    v.page_size(request.page_size)
+    v.raise_if_any()
+    subject = user_id or (domain.ORGANIZATION if request.organization_only else None)
+    status = GAP_STATUSES[request.status].value if request.status else None
+    return GapFilters(subject, status, int(SEVERITIES[request.severity]) if request.severity else None, trigger)
+
+
+def _partial_source(v: Violations, request, field: str) -> domain.SourceRef | None:
+    """A source filter: any of its parts may be empty (matches everything)."""
+    if not request.HasField(field):
+        return None
+    ref = getattr(request, field)
+    for part, regex in (("domain", SOURCE_NAME), ("type", SOURCE_NAME), ("id", SOURCE_ID)):
+        value = getattr(ref, part)
+        if value:
+            v.pattern(value, f"{field}.{part}", regex, "has characters a source reference never has")
+    return domain.SourceRef(ref.domain, ref.type, ref.id)
+
+
+def dismissal(request, id_field: str) -> tuple[str, str]:
+    v = Violations()
+    subject_id = v.uuid(getattr(request, id_field), id_field)
+    reason = v.trimmed(request.reason, "reason", max_len=1000)
+    v.raise_if_any()
+    return subject_id, reason
+
+
+def create_recommendation(request: svc.CreateRecommendationRequest) -> domain.NewRecommendation:
+    v = Violations()
+    request_id = v.uuid(request.request_id, "request_id", required=False)
+    r, p = request.recommendation, "recommendation."
+    user_id = v.uuid(r.user_id, p + "user_id")
+    course_id = v.uuid(r.course_id, p + "course_id")
+    v.enum(r.priority, p + "priority", PRIORITIES)
+    reason = v.trimmed(r.reason, p + "reason", max_len=1000)
+    trigger = _source(v, r.source, p + "source") if v.required(r.HasField("source"), p + "source") else None
+    gap_id = v.uuid(r.gap_id, p + "gap_id", required=False) or None
+    v.raise_if_any()
+    return domain.NewRecommendation(user_id, course_id, PRIORITIES[r.priority], reason, trigger, gap_id, request_id)
+
+
+@dataclass(frozen=True)
+class RecommendationFilters:
+    user_id: str | None
+    status: str | None
+    priority: int | None
+    source: domain.SourceRef | None
+
+
+def list_recommendations(request: svc.ListRecommendationsRequest) -> RecommendationFilters:
+    v = Violations()
+    user_id = v.uuid(request.user_id, "user_id", required=False) or None
+    v.enum(request.status, "status", RECOMMENDATION_STATUSES, required=False)
+    v.enum(request.priority, "priority", PRIORITIES, required=False)
+    trigger = _partial_source(v, request, "source")
+    v.page_size(request.page_size)
+    v.raise_if_any()
+    return RecommendationFilters(user_id, RECOMMENDATION_STATUSES[request.status].value if request.status else None,
+                                 int(PRIORITIES[request.priority]) if request.priority else None, trigger)

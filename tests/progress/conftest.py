@@ -25,8 +25,8 @@ class PublishedCourse:
     exercise: str
 
 
-def publish_course(catalog: Catalog) -> PublishedCourse:
-    course = catalog.course("Ethics in procurement")
+def publish_course(catalog: Catalog, **course_fields) -> PublishedCourse:
+    course = catalog.course("Ethics in procurement", **course_fields)
     module = catalog.module(course.course_id)
     video = catalog.video_lesson(module.module_id)
     scenario = catalog.interactive_lesson(module.module_id)

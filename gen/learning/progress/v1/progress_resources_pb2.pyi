@@ -47,6 +47,35 @@ class GuardrailResult(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     GUARDRAIL_RESULT_PASSED: _ClassVar[GuardrailResult]
     GUARDRAIL_RESULT_FLAGGED: _ClassVar[GuardrailResult]
     GUARDRAIL_RESULT_BLOCKED: _ClassVar[GuardrailResult]
+
+class GapSeverity(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    GAP_SEVERITY_UNSPECIFIED: _ClassVar[GapSeverity]
+    GAP_SEVERITY_LOW: _ClassVar[GapSeverity]
+    GAP_SEVERITY_MEDIUM: _ClassVar[GapSeverity]
+    GAP_SEVERITY_HIGH: _ClassVar[GapSeverity]
+    GAP_SEVERITY_CRITICAL: _ClassVar[GapSeverity]
+
+class GapStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    GAP_STATUS_UNSPECIFIED: _ClassVar[GapStatus]
+    GAP_STATUS_OPEN: _ClassVar[GapStatus]
+    GAP_STATUS_ADDRESSED: _ClassVar[GapStatus]
+    GAP_STATUS_DISMISSED: _ClassVar[GapStatus]
+
+class RecommendationPriority(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    RECOMMENDATION_PRIORITY_UNSPECIFIED: _ClassVar[RecommendationPriority]
+    RECOMMENDATION_PRIORITY_LOW: _ClassVar[RecommendationPriority]
+    RECOMMENDATION_PRIORITY_MEDIUM: _ClassVar[RecommendationPriority]
+    RECOMMENDATION_PRIORITY_HIGH: _ClassVar[RecommendationPriority]
+
+class RecommendationStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    RECOMMENDATION_STATUS_UNSPECIFIED: _ClassVar[RecommendationStatus]
+    RECOMMENDATION_STATUS_OPEN: _ClassVar[RecommendationStatus]
+    RECOMMENDATION_STATUS_COMPLETED: _ClassVar[RecommendationStatus]
+    RECOMMENDATION_STATUS_DISMISSED: _ClassVar[RecommendationStatus]
 ITEM_KIND_UNSPECIFIED: ItemKind
 ITEM_KIND_LESSON: ItemKind
 ITEM_KIND_SCENARIO_STEP: ItemKind
@@ -72,6 +101,23 @@ GUARDRAIL_RESULT_UNSPECIFIED: GuardrailResult
 GUARDRAIL_RESULT_PASSED: GuardrailResult
 GUARDRAIL_RESULT_FLAGGED: GuardrailResult
 GUARDRAIL_RESULT_BLOCKED: GuardrailResult
+GAP_SEVERITY_UNSPECIFIED: GapSeverity
+GAP_SEVERITY_LOW: GapSeverity
+GAP_SEVERITY_MEDIUM: GapSeverity
+GAP_SEVERITY_HIGH: GapSeverity
+GAP_SEVERITY_CRITICAL: GapSeverity
+GAP_STATUS_UNSPECIFIED: GapStatus
+GAP_STATUS_OPEN: GapStatus
+GAP_STATUS_ADDRESSED: GapStatus
+GAP_STATUS_DISMISSED: GapStatus
+RECOMMENDATION_PRIORITY_UNSPECIFIED: RecommendationPriority
+RECOMMENDATION_PRIORITY_LOW: RecommendationPriority
+RECOMMENDATION_PRIORITY_MEDIUM: RecommendationPriority
+RECOMMENDATION_PRIORITY_HIGH: RecommendationPriority
+RECOMMENDATION_STATUS_UNSPECIFIED: RecommendationStatus
+RECOMMENDATION_STATUS_OPEN: RecommendationStatus
+RECOMMENDATION_STATUS_COMPLETED: RecommendationStatus
+RECOMMENDATION_STATUS_DISMISSED: RecommendationStatus
 
 class ProgressEvent(_message.Message):
     __slots__ = ("event_id", "user_id", "course", "item_kind", "item_id", "step_id", "kind", "score", "occur_time")
@@ -170,3 +216,65 @@ class TutorSession(_message.Message):
     summary: str
     record_time: _timestamp_pb2.Timestamp
     def __init__(self, tutor_session_id: _Optional[str] = ..., user_id: _Optional[str] = ..., course: _Optional[_Union[_common_pb2.CourseVersionRef, _Mapping]] = ..., lesson_id: _Optional[str] = ..., model_id: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., prompt_ref: _Optional[str] = ..., response_ref: _Optional[str] = ..., confidence: _Optional[float] = ..., guardrail_result: _Optional[_Union[GuardrailResult, str]] = ..., guardrail_categories: _Optional[_Iterable[str]] = ..., summary: _Optional[str] = ..., record_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class SourceReference(_message.Message):
+    __slots__ = ("domain", "type", "id")
+    DOMAIN_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    domain: str
+    type: str
+    id: str
+    def __init__(self, domain: _Optional[str] = ..., type: _Optional[str] = ..., id: _Optional[str] = ...) -> None: ...
+
+class KnowledgeGap(_message.Message):
+    __slots__ = ("gap_id", "user_id", "topic_area", "severity", "evidence", "source", "status", "dismiss_reason", "create_time", "update_time")
+    GAP_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    TOPIC_AREA_FIELD_NUMBER: _ClassVar[int]
+    SEVERITY_FIELD_NUMBER: _ClassVar[int]
+    EVIDENCE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    DISMISS_REASON_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    gap_id: str
+    user_id: str
+    topic_area: str
+    severity: GapSeverity
+    evidence: _containers.RepeatedCompositeFieldContainer[SourceReference]
+    source: SourceReference
+    status: GapStatus
+    dismiss_reason: str
+    create_time: _timestamp_pb2.Timestamp
+    update_time: _timestamp_pb2.Timestamp
+    def __init__(self, gap_id: _Optional[str] = ..., user_id: _Optional[str] = ..., topic_area: _Optional[str] = ..., severity: _Optional[_Union[GapSeverity, str]] = ..., evidence: _Optional[_Iterable[_Union[SourceReference, _Mapping]]] = ..., source: _Optional[_Union[SourceReference, _Mapping]] = ..., status: _Optional[_Union[GapStatus, str]] = ..., dismiss_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class Recommendation(_message.Message):
+    __slots__ = ("recommendation_id", "user_id", "course_id", "priority", "reason", "source", "gap_id", "status", "dismiss_reason", "automatic", "create_time", "update_time")
+    RECOMMENDATION_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    COURSE_ID_FIELD_NUMBER: _ClassVar[int]
+    PRIORITY_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    GAP_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    DISMISS_REASON_FIELD_NUMBER: _ClassVar[int]
+    AUTOMATIC_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    recommendation_id: str
+    user_id: str
+    course_id: str
+    priority: RecommendationPriority
+    reason: str
+    source: SourceReference
+    gap_id: str
+    status: RecommendationStatus
+    dismiss_reason: str
+    automatic: bool
+    create_time: _timestamp_pb2.Timestamp
+    update_time: _timestamp_pb2.Timestamp
+    def __init__(self, recommendation_id: _Optional[str] = ..., user_id: _Optional[str] = ..., course_id: _Optional[str] = ..., priority: _Optional[_Union[RecommendationPriority, str]] = ..., reason: _Optional[str] = ..., source: _Optional[_Union[SourceReference, _Mapping]] = ..., gap_id: _Optional[str] = ..., status: _Optional[_Union[RecommendationStatus, str]] = ..., dismiss_reason: _Optional[str] = ..., automatic: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

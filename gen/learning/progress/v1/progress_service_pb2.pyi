@@ -141,3 +141,121 @@ class ListTutorSessionsResponse(_message.Message):
     tutor_sessions: _containers.RepeatedCompositeFieldContainer[_progress_resources_pb2.TutorSession]
     next_page_token: str
     def __init__(self, tutor_sessions: _Optional[_Iterable[_Union[_progress_resources_pb2.TutorSession, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class RecordKnowledgeGapsRequest(_message.Message):
+    __slots__ = ("tenant_id", "gaps")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    GAPS_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    gaps: _containers.RepeatedCompositeFieldContainer[_progress_resources_pb2.KnowledgeGap]
+    def __init__(self, tenant_id: _Optional[str] = ..., gaps: _Optional[_Iterable[_Union[_progress_resources_pb2.KnowledgeGap, _Mapping]]] = ...) -> None: ...
+
+class RecordKnowledgeGapsResponse(_message.Message):
+    __slots__ = ("gaps", "recommendations")
+    GAPS_FIELD_NUMBER: _ClassVar[int]
+    RECOMMENDATIONS_FIELD_NUMBER: _ClassVar[int]
+    gaps: _containers.RepeatedCompositeFieldContainer[_progress_resources_pb2.KnowledgeGap]
+    recommendations: _containers.RepeatedCompositeFieldContainer[_progress_resources_pb2.Recommendation]
+    def __init__(self, gaps: _Optional[_Iterable[_Union[_progress_resources_pb2.KnowledgeGap, _Mapping]]] = ..., recommendations: _Optional[_Iterable[_Union[_progress_resources_pb2.Recommendation, _Mapping]]] = ...) -> None: ...
+
+class ListKnowledgeGapsRequest(_message.Message):
+    __slots__ = ("tenant_id", "user_id", "organization_only", "status", "severity", "source", "page_size", "page_token")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    ORGANIZATION_ONLY_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    SEVERITY_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    user_id: str
+    organization_only: bool
+    status: _progress_resources_pb2.GapStatus
+    severity: _progress_resources_pb2.GapSeverity
+    source: _progress_resources_pb2.SourceReference
+    page_size: int
+    page_token: str
+    def __init__(self, tenant_id: _Optional[str] = ..., user_id: _Optional[str] = ..., organization_only: _Optional[bool] = ..., status: _Optional[_Union[_progress_resources_pb2.GapStatus, str]] = ..., severity: _Optional[_Union[_progress_resources_pb2.GapSeverity, str]] = ..., source: _Optional[_Union[_progress_resources_pb2.SourceReference, _Mapping]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListKnowledgeGapsResponse(_message.Message):
+    __slots__ = ("gaps", "next_page_token")
+    GAPS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    gaps: _containers.RepeatedCompositeFieldContainer[_progress_resources_pb2.KnowledgeGap]
+    next_page_token: str
+    def __init__(self, gaps: _Optional[_Iterable[_Union[_progress_resources_pb2.KnowledgeGap, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class DismissKnowledgeGapRequest(_message.Message):
+    __slots__ = ("tenant_id", "gap_id", "reason")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    GAP_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    gap_id: str
+    reason: str
+    def __init__(self, tenant_id: _Optional[str] = ..., gap_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class DismissKnowledgeGapResponse(_message.Message):
+    __slots__ = ("gap",)
+    GAP_FIELD_NUMBER: _ClassVar[int]
+    gap: _progress_resources_pb2.KnowledgeGap
+    def __init__(self, gap: _Optional[_Union[_progress_resources_pb2.KnowledgeGap, _Mapping]] = ...) -> None: ...
+
+class CreateRecommendationRequest(_message.Message):
+    __slots__ = ("tenant_id", "request_id", "recommendation")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    RECOMMENDATION_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    request_id: str
+    recommendation: _progress_resources_pb2.Recommendation
+    def __init__(self, tenant_id: _Optional[str] = ..., request_id: _Optional[str] = ..., recommendation: _Optional[_Union[_progress_resources_pb2.Recommendation, _Mapping]] = ...) -> None: ...
+
+class CreateRecommendationResponse(_message.Message):
+    __slots__ = ("recommendation",)
+    RECOMMENDATION_FIELD_NUMBER: _ClassVar[int]
+    recommendation: _progress_resources_pb2.Recommendation
+    def __init__(self, recommendation: _Optional[_Union[_progress_resources_pb2.Recommendation, _Mapping]] = ...) -> None: ...
+
+class DismissRecommendationRequest(_message.Message):
+    __slots__ = ("tenant_id", "recommendation_id", "reason")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    RECOMMENDATION_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    recommendation_id: str
+    reason: str
+    def __init__(self, tenant_id: _Optional[str] = ..., recommendation_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class DismissRecommendationResponse(_message.Message):
+    __slots__ = ("recommendation",)
+    RECOMMENDATION_FIELD_NUMBER: _ClassVar[int]
+    recommendation: _progress_resources_pb2.Recommendation
+    def __init__(self, recommendation: _Optional[_Union[_progress_resources_pb2.Recommendation, _Mapping]] = ...) -> None: ...
+
+class ListRecommendationsRequest(_message.Message):
+    __slots__ = ("tenant_id", "user_id", "status", "priority", "source", "page_size", "page_token")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    PRIORITY_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    user_id: str
+    status: _progress_resources_pb2.RecommendationStatus
+    priority: _progress_resources_pb2.RecommendationPriority
+    source: _progress_resources_pb2.SourceReference
+    page_size: int
+    page_token: str
+    def __init__(self, tenant_id: _Optional[str] = ..., user_id: _Optional[str] = ..., status: _Optional[_Union[_progress_resources_pb2.RecommendationStatus, str]] = ..., priority: _Optional[_Union[_progress_resources_pb2.RecommendationPriority, str]] = ..., source: _Optional[_Union[_progress_resources_pb2.SourceReference, _Mapping]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListRecommendationsResponse(_message.Message):
+    __slots__ = ("recommendations", "next_page_token")
+    RECOMMENDATIONS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    recommendations: _containers.RepeatedCompositeFieldContainer[_progress_resources_pb2.Recommendation]
+    next_page_token: str
+    def __init__(self, recommendations: _Optional[_Iterable[_Union[_progress_resources_pb2.Recommendation, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...

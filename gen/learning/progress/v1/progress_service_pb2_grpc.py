@@ -49,6 +49,12 @@ class ProgressServiceStub:
     UpgradeCourseProgress ..... learner (own progress only), admin, service
     RecordTutorSession ........ service, admin
     GetTutorSession, ListTutorSessions ... learner (own sessions only), reviewer, auditor, admin, service
+    RecordKnowledgeGaps ....... service, admin
+    DismissKnowledgeGap ....... reviewer, admin, service
+    CreateRecommendation ...... reviewer, admin, service
+    DismissRecommendation ..... learner (own), reviewer, admin, service
+    ListKnowledgeGaps, ListRecommendations ... learner (own: must filter on its user_id), reviewer,
+    auditor, admin, service
 
     Errors: gRPC status codes with google.rpc rich details: an ErrorInfo (domain "learning", reason from
     learning.common.v1.ErrorReason) on every error; INVALID_ARGUMENT -> BadRequest with one violation per
@@ -98,6 +104,36 @@ class ProgressServiceStub:
                 request_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListTutorSessionsRequest.SerializeToString,
                 response_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListTutorSessionsResponse.FromString,
                 _registered_method=True)
+        self.RecordKnowledgeGaps = channel.unary_unary(
+                '/learning.progress.v1.ProgressService/RecordKnowledgeGaps',
+                request_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.RecordKnowledgeGapsRequest.SerializeToString,
+                response_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.RecordKnowledgeGapsResponse.FromString,
+                _registered_method=True)
+        self.ListKnowledgeGaps = channel.unary_unary(
+                '/learning.progress.v1.ProgressService/ListKnowledgeGaps',
+                request_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListKnowledgeGapsRequest.SerializeToString,
+                response_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListKnowledgeGapsResponse.FromString,
+                _registered_method=True)
+        self.DismissKnowledgeGap = channel.unary_unary(
+                '/learning.progress.v1.ProgressService/DismissKnowledgeGap',
+                request_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.DismissKnowledgeGapRequest.SerializeToString,
+                response_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.DismissKnowledgeGapResponse.FromString,
+                _registered_method=True)
+        self.CreateRecommendation = channel.unary_unary(
+                '/learning.progress.v1.ProgressService/CreateRecommendation',
+                request_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.CreateRecommendationRequest.SerializeToString,
+                response_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.CreateRecommendationResponse.FromString,
+                _registered_method=True)
+        self.DismissRecommendation = channel.unary_unary(
+                '/learning.progress.v1.ProgressService/DismissRecommendation',
+                request_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.DismissRecommendationRequest.SerializeToString,
+                response_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.DismissRecommendationResponse.FromString,
+                _registered_method=True)
+        self.ListRecommendations = channel.unary_unary(
+                '/learning.progress.v1.ProgressService/ListRecommendations',
+                request_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListRecommendationsRequest.SerializeToString,
+                response_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListRecommendationsResponse.FromString,
+                _registered_method=True)
 
 
 class ProgressServiceServicer:
@@ -124,6 +160,12 @@ class ProgressServiceServicer:
     UpgradeCourseProgress ..... learner (own progress only), admin, service
     RecordTutorSession ........ service, admin
     GetTutorSession, ListTutorSessions ... learner (own sessions only), reviewer, auditor, admin, service
+    RecordKnowledgeGaps ....... service, admin
+    DismissKnowledgeGap ....... reviewer, admin, service
+    CreateRecommendation ...... reviewer, admin, service
+    DismissRecommendation ..... learner (own), reviewer, admin, service
+    ListKnowledgeGaps, ListRecommendations ... learner (own: must filter on its user_id), reviewer,
+    auditor, admin, service
 
     Errors: gRPC status codes with google.rpc rich details: an ErrorInfo (domain "learning", reason from
     learning.common.v1.ErrorReason) on every error; INVALID_ARGUMENT -> BadRequest with one violation per
@@ -213,6 +255,72 @@ class ProgressServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RecordKnowledgeGaps(self, request, context):
+        """Records 1-100 knowledge gaps, all or none. A gap that is already open for the same subject (learner
+        or organization), topic area and source trigger is updated instead (highest severity kept, evidence
+        merged). For each new gap of a learner, the service recommends the published courses whose catalog
+        metadata key "topic_areas" lists the gap's topic area (comma-separated, case-insensitive), each
+        recommendation pointing back at the gap; when the catalog does not answer, the gap is recorded
+        without them.
+        Roles: service, admin.
+        Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListKnowledgeGaps(self, request, context):
+        """Lists knowledge gaps, oldest first, filtered by learner (or organization-wide gaps only), status,
+        severity and source trigger, with keyset page tokens.
+        Roles: learner (own), reviewer, auditor, admin, service.
+        Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DismissKnowledgeGap(self, request, context):
+        """Dismisses an open knowledge gap with a reason.
+        Roles: reviewer, admin, service.
+        Errors: INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION (GAP_NOT_OPEN), PERMISSION_DENIED,
+        UNAUTHENTICATED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateRecommendation(self, request, context):
+        """Recommends a course to a learner, and sends the audit event `recommendation.created`. A retry with
+        the same request_id returns the first recommendation.
+        Roles: reviewer, admin, service.
+        Errors: INVALID_ARGUMENT, NOT_FOUND (gap_id), ALREADY_EXISTS (request_id reused for another
+        request), PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DismissRecommendation(self, request, context):
+        """Dismisses an open recommendation with a reason, and sends the audit event `recommendation.dismissed`.
+        Roles: learner (own), reviewer, admin, service.
+        Errors: INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION (RECOMMENDATION_NOT_OPEN),
+        PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListRecommendations(self, request, context):
+        """Lists recommendations, oldest first, filtered by learner, status, priority and source trigger, with
+        keyset page tokens. A recommendation is completed automatically when its learner completes (or
+        passes) any version of its course.
+        Roles: learner (own), reviewer, auditor, admin, service.
+        Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ProgressServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -251,6 +359,36 @@ def add_ProgressServiceServicer_to_server(servicer, server):
                     request_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListTutorSessionsRequest.FromString,
                     response_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListTutorSessionsResponse.SerializeToString,
             ),
+            'RecordKnowledgeGaps': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordKnowledgeGaps,
+                    request_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.RecordKnowledgeGapsRequest.FromString,
+                    response_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.RecordKnowledgeGapsResponse.SerializeToString,
+            ),
+            'ListKnowledgeGaps': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListKnowledgeGaps,
+                    request_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListKnowledgeGapsRequest.FromString,
+                    response_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListKnowledgeGapsResponse.SerializeToString,
+            ),
+            'DismissKnowledgeGap': grpc.unary_unary_rpc_method_handler(
+                    servicer.DismissKnowledgeGap,
+                    request_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.DismissKnowledgeGapRequest.FromString,
+                    response_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.DismissKnowledgeGapResponse.SerializeToString,
+            ),
+            'CreateRecommendation': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateRecommendation,
+                    request_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.CreateRecommendationRequest.FromString,
+                    response_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.CreateRecommendationResponse.SerializeToString,
+            ),
+            'DismissRecommendation': grpc.unary_unary_rpc_method_handler(
+                    servicer.DismissRecommendation,
+                    request_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.DismissRecommendationRequest.FromString,
+                    response_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.DismissRecommendationResponse.SerializeToString,
+            ),
+            'ListRecommendations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRecommendations,
+                    request_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListRecommendationsRequest.FromString,
+                    response_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListRecommendationsResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'learning.progress.v1.ProgressService', rpc_method_handlers)
@@ -283,6 +421,12 @@ class ProgressService:
     UpgradeCourseProgress ..... learner (own progress only), admin, service
     RecordTutorSession ........ service, admin
     GetTutorSession, ListTutorSessions ... learner (own sessions only), reviewer, auditor, admin, service
+    RecordKnowledgeGaps ....... service, admin
+    DismissKnowledgeGap ....... reviewer, admin, service
+    CreateRecommendation ...... reviewer, admin, service
+    DismissRecommendation ..... learner (own), reviewer, admin, service
+    ListKnowledgeGaps, ListRecommendations ... learner (own: must filter on its user_id), reviewer,
+    auditor, admin, service
 
     Errors: gRPC status codes with google.rpc rich details: an ErrorInfo (domain "learning", reason from
     learning.common.v1.ErrorReason) on every error; INVALID_ARGUMENT -> BadRequest with one violation per
@@ -470,6 +614,168 @@ class ProgressService:
             '/learning.progress.v1.ProgressService/ListTutorSessions',
             learning_dot_progress_dot_v1_dot_progress__service__pb2.ListTutorSessionsRequest.SerializeToString,
             learning_dot_progress_dot_v1_dot_progress__service__pb2.ListTutorSessionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordKnowledgeGaps(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/learning.progress.v1.ProgressService/RecordKnowledgeGaps',
+            learning_dot_progress_dot_v1_dot_progress__service__pb2.RecordKnowledgeGapsRequest.SerializeToString,
+            learning_dot_progress_dot_v1_dot_progress__service__pb2.RecordKnowledgeGapsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListKnowledgeGaps(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/learning.progress.v1.ProgressService/ListKnowledgeGaps',
+            learning_dot_progress_dot_v1_dot_progress__service__pb2.ListKnowledgeGapsRequest.SerializeToString,
+            learning_dot_progress_dot_v1_dot_progress__service__pb2.ListKnowledgeGapsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DismissKnowledgeGap(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/learning.progress.v1.ProgressService/DismissKnowledgeGap',
+            learning_dot_progress_dot_v1_dot_progress__service__pb2.DismissKnowledgeGapRequest.SerializeToString,
+            learning_dot_progress_dot_v1_dot_progress__service__pb2.DismissKnowledgeGapResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateRecommendation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/learning.progress.v1.ProgressService/CreateRecommendation',
+            learning_dot_progress_dot_v1_dot_progress__service__pb2.CreateRecommendationRequest.SerializeToString,
+            learning_dot_progress_dot_v1_dot_progress__service__pb2.CreateRecommendationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DismissRecommendation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/learning.progress.v1.ProgressService/DismissRecommendation',
+            learning_dot_progress_dot_v1_dot_progress__service__pb2.DismissRecommendationRequest.SerializeToString,
+            learning_dot_progress_dot_v1_dot_progress__service__pb2.DismissRecommendationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRecommendations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/learning.progress.v1.ProgressService/ListRecommendations',
+            learning_dot_progress_dot_v1_dot_progress__service__pb2.ListRecommendationsRequest.SerializeToString,
+            learning_dot_progress_dot_v1_dot_progress__service__pb2.ListRecommendationsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -52,6 +52,12 @@ class ProgressServiceStub:
       UpgradeCourseProgress ..... learner (own progress only), admin, service
       RecordTutorSession ........ service, admin
       GetTutorSession, ListTutorSessions ... learner (own sessions only), reviewer, auditor, admin, service
+      RecordKnowledgeGaps ....... service, admin
+      DismissKnowledgeGap ....... reviewer, admin, service
+      CreateRecommendation ...... reviewer, admin, service
+      DismissRecommendation ..... learner (own), reviewer, admin, service
+      ListKnowledgeGaps, ListRecommendations ... learner (own: must filter on its user_id), reviewer,
+                                  auditor, admin, service
 
     Errors: gRPC status codes with google.rpc rich details: an ErrorInfo (domain "learning", reason from
     learning.common.v1.ErrorReason) on every error; INVALID_ARGUMENT -> BadRequest with one violation per
@@ -117,6 +123,48 @@ class ProgressServiceStub:
     Roles: learner (must filter on its own user_id), reviewer, auditor, admin, service.
     Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
     """
+    RecordKnowledgeGaps: _grpc.UnaryUnaryMultiCallable[_progress_service_pb2.RecordKnowledgeGapsRequest, _progress_service_pb2.RecordKnowledgeGapsResponse]
+    """Records 1-100 knowledge gaps, all or none. A gap that is already open for the same subject (learner
+    or organization), topic area and source trigger is updated instead (highest severity kept, evidence
+    merged). For each new gap of a learner, the service recommends the published courses whose catalog
+    metadata key "topic_areas" lists the gap's topic area (comma-separated, case-insensitive), each
+    recommendation pointing back at the gap; when the catalog does not answer, the gap is recorded
+    without them.
+    Roles: service, admin.
+    Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    ListKnowledgeGaps: _grpc.UnaryUnaryMultiCallable[_progress_service_pb2.ListKnowledgeGapsRequest, _progress_service_pb2.ListKnowledgeGapsResponse]
+    """Lists knowledge gaps, oldest first, filtered by learner (or organization-wide gaps only), status,
+    severity and source trigger, with keyset page tokens.
+    Roles: learner (own), reviewer, auditor, admin, service.
+    Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    DismissKnowledgeGap: _grpc.UnaryUnaryMultiCallable[_progress_service_pb2.DismissKnowledgeGapRequest, _progress_service_pb2.DismissKnowledgeGapResponse]
+    """Dismisses an open knowledge gap with a reason.
+    Roles: reviewer, admin, service.
+    Errors: INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION (GAP_NOT_OPEN), PERMISSION_DENIED,
+    UNAUTHENTICATED.
+    """
+    CreateRecommendation: _grpc.UnaryUnaryMultiCallable[_progress_service_pb2.CreateRecommendationRequest, _progress_service_pb2.CreateRecommendationResponse]
+    """Recommends a course to a learner, and sends the audit event `recommendation.created`. A retry with
+    the same request_id returns the first recommendation.
+    Roles: reviewer, admin, service.
+    Errors: INVALID_ARGUMENT, NOT_FOUND (gap_id), ALREADY_EXISTS (request_id reused for another
+    request), PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    DismissRecommendation: _grpc.UnaryUnaryMultiCallable[_progress_service_pb2.DismissRecommendationRequest, _progress_service_pb2.DismissRecommendationResponse]
+    """Dismisses an open recommendation with a reason, and sends the audit event `recommendation.dismissed`.
+    Roles: learner (own), reviewer, admin, service.
+    Errors: INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION (RECOMMENDATION_NOT_OPEN),
+    PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    ListRecommendations: _grpc.UnaryUnaryMultiCallable[_progress_service_pb2.ListRecommendationsRequest, _progress_service_pb2.ListRecommendationsResponse]
+    """Lists recommendations, oldest first, filtered by learner, status, priority and source trigger, with
+    keyset page tokens. A recommendation is completed automatically when its learner completes (or
+    passes) any version of its course.
+    Roles: learner (own), reviewer, auditor, admin, service.
+    Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+    """
 
 @_typing.type_check_only
 class ProgressServiceAsyncStub(ProgressServiceStub):
@@ -143,6 +191,12 @@ class ProgressServiceAsyncStub(ProgressServiceStub):
       UpgradeCourseProgress ..... learner (own progress only), admin, service
       RecordTutorSession ........ service, admin
       GetTutorSession, ListTutorSessions ... learner (own sessions only), reviewer, auditor, admin, service
+      RecordKnowledgeGaps ....... service, admin
+      DismissKnowledgeGap ....... reviewer, admin, service
+      CreateRecommendation ...... reviewer, admin, service
+      DismissRecommendation ..... learner (own), reviewer, admin, service
+      ListKnowledgeGaps, ListRecommendations ... learner (own: must filter on its user_id), reviewer,
+                                  auditor, admin, service
 
     Errors: gRPC status codes with google.rpc rich details: an ErrorInfo (domain "learning", reason from
     learning.common.v1.ErrorReason) on every error; INVALID_ARGUMENT -> BadRequest with one violation per
@@ -205,6 +259,48 @@ class ProgressServiceAsyncStub(ProgressServiceStub):
     Roles: learner (must filter on its own user_id), reviewer, auditor, admin, service.
     Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
     """
+    RecordKnowledgeGaps: _aio.UnaryUnaryMultiCallable[_progress_service_pb2.RecordKnowledgeGapsRequest, _progress_service_pb2.RecordKnowledgeGapsResponse]  # type: ignore[assignment]
+    """Records 1-100 knowledge gaps, all or none. A gap that is already open for the same subject (learner
+    or organization), topic area and source trigger is updated instead (highest severity kept, evidence
+    merged). For each new gap of a learner, the service recommends the published courses whose catalog
+    metadata key "topic_areas" lists the gap's topic area (comma-separated, case-insensitive), each
+    recommendation pointing back at the gap; when the catalog does not answer, the gap is recorded
+    without them.
+    Roles: service, admin.
+    Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    ListKnowledgeGaps: _aio.UnaryUnaryMultiCallable[_progress_service_pb2.ListKnowledgeGapsRequest, _progress_service_pb2.ListKnowledgeGapsResponse]  # type: ignore[assignment]
+    """Lists knowledge gaps, oldest first, filtered by learner (or organization-wide gaps only), status,
+    severity and source trigger, with keyset page tokens.
+    Roles: learner (own), reviewer, auditor, admin, service.
+    Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    DismissKnowledgeGap: _aio.UnaryUnaryMultiCallable[_progress_service_pb2.DismissKnowledgeGapRequest, _progress_service_pb2.DismissKnowledgeGapResponse]  # type: ignore[assignment]
+    """Dismisses an open knowledge gap with a reason.
+    Roles: reviewer, admin, service.
+    Errors: INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION (GAP_NOT_OPEN), PERMISSION_DENIED,
+    UNAUTHENTICATED.
+    """
+    CreateRecommendation: _aio.UnaryUnaryMultiCallable[_progress_service_pb2.CreateRecommendationRequest, _progress_service_pb2.CreateRecommendationResponse]  # type: ignore[assignment]
+    """Recommends a course to a learner, and sends the audit event `recommendation.created`. A retry with
+    the same request_id returns the first recommendation.
+    Roles: reviewer, admin, service.
+    Errors: INVALID_ARGUMENT, NOT_FOUND (gap_id), ALREADY_EXISTS (request_id reused for another
+    request), PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    DismissRecommendation: _aio.UnaryUnaryMultiCallable[_progress_service_pb2.DismissRecommendationRequest, _progress_service_pb2.DismissRecommendationResponse]  # type: ignore[assignment]
+    """Dismisses an open recommendation with a reason, and sends the audit event `recommendation.dismissed`.
+    Roles: learner (own), reviewer, admin, service.
+    Errors: INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION (RECOMMENDATION_NOT_OPEN),
+    PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    ListRecommendations: _aio.UnaryUnaryMultiCallable[_progress_service_pb2.ListRecommendationsRequest, _progress_service_pb2.ListRecommendationsResponse]  # type: ignore[assignment]
+    """Lists recommendations, oldest first, filtered by learner, status, priority and source trigger, with
+    keyset page tokens. A recommendation is completed automatically when its learner completes (or
+    passes) any version of its course.
+    Roles: learner (own), reviewer, auditor, admin, service.
+    Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+    """
 
 class ProgressServiceServicer(metaclass=_abc_1.ABCMeta):
     """Records learners' progress events and answers their progress per course version.
@@ -230,6 +326,12 @@ class ProgressServiceServicer(metaclass=_abc_1.ABCMeta):
       UpgradeCourseProgress ..... learner (own progress only), admin, service
       RecordTutorSession ........ service, admin
       GetTutorSession, ListTutorSessions ... learner (own sessions only), reviewer, auditor, admin, service
+      RecordKnowledgeGaps ....... service, admin
+      DismissKnowledgeGap ....... reviewer, admin, service
+      CreateRecommendation ...... reviewer, admin, service
+      DismissRecommendation ..... learner (own), reviewer, admin, service
+      ListKnowledgeGaps, ListRecommendations ... learner (own: must filter on its user_id), reviewer,
+                                  auditor, admin, service
 
     Errors: gRPC status codes with google.rpc rich details: an ErrorInfo (domain "learning", reason from
     learning.common.v1.ErrorReason) on every error; INVALID_ARGUMENT -> BadRequest with one violation per
@@ -330,6 +432,84 @@ class ProgressServiceServicer(metaclass=_abc_1.ABCMeta):
         """Lists tutor sessions, newest start_time first (then tutor_session_id), filtered by learner, lesson,
         guardrail result and start-time range, with keyset page tokens.
         Roles: learner (must filter on its own user_id), reviewer, auditor, admin, service.
+        Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+
+    @_abc_1.abstractmethod
+    def RecordKnowledgeGaps(
+        self,
+        request: _progress_service_pb2.RecordKnowledgeGapsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_progress_service_pb2.RecordKnowledgeGapsResponse, _abc.Awaitable[_progress_service_pb2.RecordKnowledgeGapsResponse]]:
+        """Records 1-100 knowledge gaps, all or none. A gap that is already open for the same subject (learner
+        or organization), topic area and source trigger is updated instead (highest severity kept, evidence
+        merged). For each new gap of a learner, the service recommends the published courses whose catalog
+        metadata key "topic_areas" lists the gap's topic area (comma-separated, case-insensitive), each
+        recommendation pointing back at the gap; when the catalog does not answer, the gap is recorded
+        without them.
+        Roles: service, admin.
+        Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+
+    @_abc_1.abstractmethod
+    def ListKnowledgeGaps(
+        self,
+        request: _progress_service_pb2.ListKnowledgeGapsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_progress_service_pb2.ListKnowledgeGapsResponse, _abc.Awaitable[_progress_service_pb2.ListKnowledgeGapsResponse]]:
+        """Lists knowledge gaps, oldest first, filtered by learner (or organization-wide gaps only), status,
+        severity and source trigger, with keyset page tokens.
+        Roles: learner (own), reviewer, auditor, admin, service.
+        Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+
+    @_abc_1.abstractmethod
+    def DismissKnowledgeGap(
+        self,
+        request: _progress_service_pb2.DismissKnowledgeGapRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_progress_service_pb2.DismissKnowledgeGapResponse, _abc.Awaitable[_progress_service_pb2.DismissKnowledgeGapResponse]]:
+        """Dismisses an open knowledge gap with a reason.
+        Roles: reviewer, admin, service.
+        Errors: INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION (GAP_NOT_OPEN), PERMISSION_DENIED,
+        UNAUTHENTICATED.
+        """
+
+    @_abc_1.abstractmethod
+    def CreateRecommendation(
+        self,
+        request: _progress_service_pb2.CreateRecommendationRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_progress_service_pb2.CreateRecommendationResponse, _abc.Awaitable[_progress_service_pb2.CreateRecommendationResponse]]:
+        """Recommends a course to a learner, and sends the audit event `recommendation.created`. A retry with
+        the same request_id returns the first recommendation.
+        Roles: reviewer, admin, service.
+        Errors: INVALID_ARGUMENT, NOT_FOUND (gap_id), ALREADY_EXISTS (request_id reused for another
+        request), PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+
+    @_abc_1.abstractmethod
+    def DismissRecommendation(
+        self,
+        request: _progress_service_pb2.DismissRecommendationRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_progress_service_pb2.DismissRecommendationResponse, _abc.Awaitable[_progress_service_pb2.DismissRecommendationResponse]]:
+        """Dismisses an open recommendation with a reason, and sends the audit event `recommendation.dismissed`.
+        Roles: learner (own), reviewer, admin, service.
+        Errors: INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION (RECOMMENDATION_NOT_OPEN),
+        PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+
+    @_abc_1.abstractmethod
+    def ListRecommendations(
+        self,
+        request: _progress_service_pb2.ListRecommendationsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_progress_service_pb2.ListRecommendationsResponse, _abc.Awaitable[_progress_service_pb2.ListRecommendationsResponse]]:
+        """Lists recommendations, oldest first, filtered by learner, status, priority and source trigger, with
+        keyset page tokens. A recommendation is completed automatically when its learner completes (or
+        passes) any version of its course.
+        Roles: learner (own), reviewer, auditor, admin, service.
         Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
         """
 
