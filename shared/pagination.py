@@ -76,8 +76,15 @@ def _parse_uuid(text: str) -> str:
     return value
 
 
+def _parse_tenant(text: str) -> str:
+    if not (1 <= len(text) <= 64 and all(c.isascii() and (c.isalnum() or c in "-_.") for c in text)):
+        raise _Forged(text)
+    return text
+
+
 TIME = KeyPart("time", lambda value: value.isoformat(), _parse_time)
 UUID = KeyPart("uuid", str, _parse_uuid)
+TENANT = KeyPart("tenant", str, _parse_tenant)  # a tenant id (shared.validation's tenant rule)
 
 
 def Int(low: int, high: int) -> KeyPart:  # noqa: N802 - reads like the other key types

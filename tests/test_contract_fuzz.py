@@ -512,6 +512,10 @@ def _progress_seeds(ids: dict) -> dict[str, Callable]:
             confidence=0.5, guardrail_result=pres.GUARDRAIL_RESULT_FLAGGED, guardrail_categories=["a.b"],
             summary="s")),
         "GetTutorSession": lambda: psvc.GetTutorSessionRequest(tenant_id=t, tutor_session_id=rid()),
+        "RecordMaturityResult": lambda: psvc.RecordMaturityResultRequest(
+            tenant_id=t, assessment=source(), maturity_level=3, maturity_score=0.6, assess_time=builders.ts(0)),
+        "GetOrganizationLearningProfile": lambda: psvc.GetOrganizationLearningProfileRequest(tenant_id=t),
+        "ListOrganizationLearningProfiles": lambda: psvc.ListOrganizationLearningProfilesRequest(page_size=2),
         "RecordKnowledgeGaps": lambda: psvc.RecordKnowledgeGapsRequest(tenant_id=t, gaps=[
             pres.KnowledgeGap(user_id=rid(), topic_area="Supplier risk", severity=pres.GAP_SEVERITY_HIGH,
                               source=source(), evidence=[source()]),

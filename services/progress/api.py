@@ -13,9 +13,19 @@ from learning.progress.v1 import progress_service_pb2 as svc
 from learning.progress.v1 import progress_service_pb2_grpc
 from services.progress import convert, domain, store, validate
 from services.progress.structures import CatalogUnavailable, CourseStructures
-from shared.auth import ADMIN, AUDITOR, LEARNER, REVIEWER, SERVICE, Principal, authorize
+from shared.auth import (
+    ADMIN,
+    ALL_TENANTS,
+    AUDITOR,
+    LEARNER,
+    REVIEWER,
+    SERVICE,
+    Principal,
+    authorize,
+    current_principal,
+)
 from shared.errors import AlreadyExists, FailedPrecondition, NotFound, PermissionDenied, Unavailable
-from shared.pagination import TIME, UUID, Int, PageTokens, page_size
+from shared.pagination import TENANT, TIME, UUID, Int, PageTokens, page_size
 from shared.routes import CERTIFICATES
 from shared.sql import Row
 from shared.timeutil import to_timestamp, utcnow
@@ -34,6 +44,9 @@ GAP_RECORD_ROLES = frozenset({SERVICE, ADMIN})
 CURATOR_ROLES = frozenset({REVIEWER, ADMIN, SERVICE})  # dismiss gaps, recommend courses
 RECOMMENDATION_DISMISS_ROLES = frozenset({LEARNER, REVIEWER, ADMIN, SERVICE})
 GAP_PAGES = PageTokens("ListKnowledgeGaps", key=(TIME, UUID))
+PROFILE_PAGES = PageTokens("ListOrganizationLearningProfiles", key=(TENANT,))
+MATURITY_ROLES = frozenset({SERVICE, ADMIN})
+PROFILE_ROLES = frozenset({REVIEWER, AUDITOR, ADMIN, SERVICE})
 RECOMMENDATION_PAGES = PageTokens("ListRecommendations", key=(TIME, UUID))
 
 
@@ -291,6 +304,43 @@ class ProgressApi(progress_service_pb2_grpc.ProgressServiceServicer):
                             "status": row.status, "automatic": row.automatic, "gap_id": row.gap_id or "",
                             "source": [row.source_domain, row.source_type, row.source_id],
                             "reason": row.dismiss_reason or row.reason})
+
+    # -- organization learning profiles ---------------------------------------------------------------
+
+    async def RecordMaturityResult(self, request, context):
+        authorize(request.tenant_id, MATURITY_ROLES)
+        result = validate.maturity_result(request)
+        async with self.work(context) as uow:
+            await store.record_maturity(uow.session, request.tenant_id, result, utcnow())
+            profile = await self._profile(uow, request.tenant_id)
+        return svc.RecordMaturityResultResponse(profile=profile)
+
+    async def GetOrganizationLearningProfile(self, request, context):
+        authorize(request.tenant_id, PROFILE_ROLES)
+        async with self.work(context) as uow:  # the profile and its summary from one snapshot
+            profile = await self._profile(uow, request.tenant_id)
+        return svc.GetOrganizationLearningProfileResponse(profile=profile)
+
+    async def ListOrganizationLearningProfiles(self, request, context):
+        principal = current_principal()
+        if not principal.has_any(PROFILE_ROLES):
+            raise PermissionDenied(f"requires one of the roles: {', '.join(sorted(PROFILE_ROLES))}")
+        every_tenant = principal.tenant_id == ALL_TENANTS and principal.has_any({SERVICE})
+        limit = page_size(request.page_size)
+        scope = PROFILE_PAGES.scope(principal.tenant_id)
+        after = PROFILE_PAGES.decode(request.page_token, scope)
+        async with self.work(context) as uow:
+            rows = await store.list_profiles(uow.session, None if every_tenant else principal.tenant_id,
+                                             after[0] if after else None, limit + 1)
+            profiles = [convert.organization_profile(row.tenant_id, row,
+                                                     await store.progress_summary(uow.session, row.tenant_id))
+                        for row in rows[:limit]]
+        token = PROFILE_PAGES.encode((rows[limit - 1].tenant_id,), scope) if len(rows) > limit else ""
+        return svc.ListOrganizationLearningProfilesResponse(profiles=profiles, next_page_token=token)
+
+    async def _profile(self, uow: UnitOfWork, tenant: str):
+        row = await store.get_profile(uow.session, tenant)
+        return convert.organization_profile(tenant, row, await store.progress_summary(uow.session, tenant))
 
     # -- applying events ----------------------------------------------------------------------------
 

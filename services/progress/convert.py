@@ -13,8 +13,10 @@ from services.progress.domain import (
     ItemFold,
     ItemKey,
     ItemKind,
+    LearningState,
     Lesson,
     Priority,
+    ProgressSummary,
     Quiz,
     RecommendationStatus,
     Severity,
@@ -165,4 +167,21 @@ def recommendation(row: Row) -> res.Recommendation:
         automatic=row.automatic)
     _set_time(message, "create_time", row.created_at)
     _set_time(message, "update_time", row.updated_at)
+    return message
+
+
+LEARNING_STATE_PROTO = {LearningState.NOT_STARTED: res.LEARNING_STATE_NOT_STARTED,
+                        LearningState.ACTIVE: res.LEARNING_STATE_ACTIVE,
+                        LearningState.DORMANT: res.LEARNING_STATE_DORMANT}
+
+
+def organization_profile(tenant_id: str, row: Row | None, summary: ProgressSummary) -> res.OrganizationLearningProfile:
+    message = res.OrganizationLearningProfile(
+        tenant_id=tenant_id, learners_active=summary.learners_active, learners_completed=summary.learners_completed,
+        learners_certified=summary.learners_certified, learning_state=LEARNING_STATE_PROTO[summary.learning_state])
+    if row is not None:
+        message.maturity_level, message.maturity_score = row.maturity_level, row.maturity_score
+        message.maturity_assessment.CopyFrom(source(row.assessment_domain, row.assessment_type, row.assessment_id))
+        _set_time(message, "maturity_assess_time", row.assessed_at)
+        _set_time(message, "update_time", row.updated_at)
     return message

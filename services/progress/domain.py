@@ -471,3 +471,38 @@ def check_open(status: str, kind: str, subject: str) -> None:
     if status != "open":
         violation = GAP_NOT_OPEN if kind == "gap" else RECOMMENDATION_NOT_OPEN
         raise FailedPrecondition(f"the {kind} is {status}, not open", violation_type=violation, subject=subject)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Organization learning profiles
+# ---------------------------------------------------------------------------------------------------
+
+ACTIVE_DAYS = 30
+
+
+class LearningState(enum.StrEnum):
+    NOT_STARTED = "not_started"
+    ACTIVE = "active"
+    DORMANT = "dormant"
+
+
+@dataclass(frozen=True)
+class MaturityResult:
+    assessment: SourceRef
+    level: int
+    score: float
+    assessed_at: datetime
+
+
+@dataclass(frozen=True)
+class ProgressSummary:
+    learners_active: int
+    learners_completed: int
+    learners_certified: int
+    any_progress: bool
+
+    @property
+    def learning_state(self) -> LearningState:
+        if not self.any_progress:
+            return LearningState.NOT_STARTED
+        return LearningState.ACTIVE if self.learners_active else LearningState.DORMANT

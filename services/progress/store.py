@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 
 from services.progress.domain import (
+    ACTIVE_DAYS,
     CourseKey,
     Event,
     Gap,
@@ -24,7 +25,9 @@ from services.progress.domain import (
     ItemKey,
     ItemKind,
     Mark,
+    MaturityResult,
     NewRecommendation,
+    ProgressSummary,
     State,
     Summary,
     TutorSession,
@@ -33,6 +36,7 @@ from services.progress.tables import (
     course_progress,
     course_structures,
     knowledge_gaps,
+    organization_profiles,
     recommendations,
     tutor_sessions,
 )
@@ -496,3 +500,51 @@ async def list_recommendations(session: Session, tenant_id: str, filters, after:
             bindparam("a0", after[0], type_=r.created_at.type),
             bindparam("a1", after[1], type_=r.recommendation_id.type)))
     return list((await session.execute(query.order_by(r.created_at, r.recommendation_id).limit(limit))).all())
+
+
+# --- organization profiles -------------------------------------------------------------------------
+
+UPSERT_MATURITY = """
+INSERT INTO organization_learning_profiles AS o (tenant_id, maturity_level, maturity_score, assessment_domain,
+    assessment_type, assessment_id, assessed_at, created_at, updated_at)
+VALUES (%(tenant)s, %(level)s, %(score)s, %(ad)s, %(at)s, %(ai)s, %(assessed_at)s, %(now)s, %(now)s)
+ON CONFLICT (tenant_id) DO UPDATE SET maturity_level = EXCLUDED.maturity_level,
+    maturity_score = EXCLUDED.maturity_score, assessment_domain = EXCLUDED.assessment_domain,
+    assessment_type = EXCLUDED.assessment_type, assessment_id = EXCLUDED.assessment_id,
+    assessed_at = EXCLUDED.assessed_at, updated_at = EXCLUDED.updated_at
+WHERE o.assessed_at < EXCLUDED.assessed_at
+"""
+PROFILE = Query(select(organization_profiles).where(organization_profiles.c.tenant_id == bindparam("tenant_id")))
+SUMMARY = """
+SELECT count(DISTINCT user_id) FILTER (WHERE updated_at >= now() - make_interval(days => %(days)s)) AS active,
+       count(DISTINCT user_id) FILTER (WHERE state >= 3) AS completed,
+       count(DISTINCT user_id) FILTER (WHERE certificate_requested_at IS NOT NULL) AS certified,
+       count(*) > 0 AS any_progress
+FROM learning_user_progress WHERE tenant_id = %(tenant)s
+"""
+
+
+async def record_maturity(session: Session, tenant_id: str, result: MaturityResult, now: datetime) -> None:
+    """Keep the newest result (by assessed_at): an older or repeated one changes nothing."""
+    await session.execute(UPSERT_MATURITY, {
+        "tenant": tenant_id, "level": result.level, "score": result.score, "ad": result.assessment.domain,
+        "at": result.assessment.type, "ai": result.assessment.id, "assessed_at": result.assessed_at, "now": now})
+
+
+async def get_profile(session: Session, tenant_id: str) -> Row | None:
+    return (await session.execute(PROFILE, tenant_id=tenant_id)).first()
+
+
+async def progress_summary(session: Session, tenant_id: str) -> ProgressSummary:
+    row = (await session.execute(SUMMARY, {"tenant": tenant_id, "days": ACTIVE_DAYS})).one()
+    return ProgressSummary(row.active, row.completed, row.certified, row.any_progress)
+
+
+async def list_profiles(session: Session, tenant_id: str | None, after: str | None, limit: int) -> list[Row]:
+    o = organization_profiles.c
+    query = select(organization_profiles)
+    if tenant_id is not None:
+        query = query.where(o.tenant_id == tenant_id)
+    if after is not None:
+        query = query.where(o.tenant_id > after)
+    return list((await session.execute(query.order_by(o.tenant_id).limit(limit))).all())

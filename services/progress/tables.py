@@ -86,6 +86,7 @@ course_progress = Table(
     Index("learning_user_progress_updated_idx", "tenant_id", "updated_at"),
     Index("learning_user_progress_pending_idx", "tenant_id", "course_id", "version",
           postgresql_where=text("structure_pending")),
+    Index("learning_user_progress_completed_idx", "tenant_id", "user_id", postgresql_where=text("state >= 3")),
 )
 
 item_progress = Table(
@@ -199,6 +200,19 @@ recommendations = Table(
     Index("learning_recommendations_automatic_idx", "tenant_id", "gap_id", "course_id", unique=True,
           postgresql_where=text("automatic")),
     Index("learning_recommendations_updated_idx", "tenant_id", "updated_at"),
+)
+
+organization_profiles = Table(
+    "organization_learning_profiles", metadata,
+    Column("tenant_id", Text, primary_key=True),
+    Column("maturity_level", SmallInteger, nullable=False),
+    Column("maturity_score", Float, nullable=False),
+    Column("assessment_domain", Text, nullable=False),
+    Column("assessment_type", Text, nullable=False),
+    Column("assessment_id", Text, nullable=False),
+    _time("assessed_at"), _time("created_at"), _time("updated_at"),
+    Index("organization_learning_profiles_maturity_idx", "maturity_level"),
+    Index("organization_learning_profiles_updated_idx", "updated_at"),
 )
 
 outbox = outbox_table(metadata)

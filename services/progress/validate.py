@@ -282,3 +282,18 @@ def list_recommendations(request: svc.ListRecommendationsRequest) -> Recommendat
     v.raise_if_any()
     return RecommendationFilters(user_id, RECOMMENDATION_STATUSES[request.status].value if request.status else None,
                                  int(PRIORITIES[request.priority]) if request.priority else None, trigger)
+
+
+def maturity_result(request: svc.RecordMaturityResultRequest) -> domain.MaturityResult:
+    v = Violations()
+    assessment = _source(v, request.assessment, "assessment") if v.required(
+        request.HasField("assessment"), "assessment") else None
+    v.check(1 <= request.maturity_level <= 5, "maturity_level", "must be 1-5")
+    v.fraction(request.maturity_score, "maturity_score")
+    assessed = None
+    if v.required(request.HasField("assess_time"), "assess_time"):
+        assessed = v.recorded_time(request.assess_time, "assess_time")
+        if assessed is not None:
+            v.check(assessed <= utcnow() + MAX_FUTURE, "assess_time", "must not be in the future")
+    v.raise_if_any()
+    return domain.MaturityResult(assessment, request.maturity_level, float(request.maturity_score), assessed)

@@ -76,6 +76,13 @@ class RecommendationStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     RECOMMENDATION_STATUS_OPEN: _ClassVar[RecommendationStatus]
     RECOMMENDATION_STATUS_COMPLETED: _ClassVar[RecommendationStatus]
     RECOMMENDATION_STATUS_DISMISSED: _ClassVar[RecommendationStatus]
+
+class LearningState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    LEARNING_STATE_UNSPECIFIED: _ClassVar[LearningState]
+    LEARNING_STATE_NOT_STARTED: _ClassVar[LearningState]
+    LEARNING_STATE_ACTIVE: _ClassVar[LearningState]
+    LEARNING_STATE_DORMANT: _ClassVar[LearningState]
 ITEM_KIND_UNSPECIFIED: ItemKind
 ITEM_KIND_LESSON: ItemKind
 ITEM_KIND_SCENARIO_STEP: ItemKind
@@ -118,6 +125,10 @@ RECOMMENDATION_STATUS_UNSPECIFIED: RecommendationStatus
 RECOMMENDATION_STATUS_OPEN: RecommendationStatus
 RECOMMENDATION_STATUS_COMPLETED: RecommendationStatus
 RECOMMENDATION_STATUS_DISMISSED: RecommendationStatus
+LEARNING_STATE_UNSPECIFIED: LearningState
+LEARNING_STATE_NOT_STARTED: LearningState
+LEARNING_STATE_ACTIVE: LearningState
+LEARNING_STATE_DORMANT: LearningState
 
 class ProgressEvent(_message.Message):
     __slots__ = ("event_id", "user_id", "course", "item_kind", "item_id", "step_id", "kind", "score", "occur_time")
@@ -278,3 +289,27 @@ class Recommendation(_message.Message):
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
     def __init__(self, recommendation_id: _Optional[str] = ..., user_id: _Optional[str] = ..., course_id: _Optional[str] = ..., priority: _Optional[_Union[RecommendationPriority, str]] = ..., reason: _Optional[str] = ..., source: _Optional[_Union[SourceReference, _Mapping]] = ..., gap_id: _Optional[str] = ..., status: _Optional[_Union[RecommendationStatus, str]] = ..., dismiss_reason: _Optional[str] = ..., automatic: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class OrganizationLearningProfile(_message.Message):
+    __slots__ = ("tenant_id", "maturity_level", "maturity_score", "maturity_assessment", "maturity_assess_time", "learners_active", "learners_completed", "learners_certified", "learning_state", "update_time")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    MATURITY_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    MATURITY_SCORE_FIELD_NUMBER: _ClassVar[int]
+    MATURITY_ASSESSMENT_FIELD_NUMBER: _ClassVar[int]
+    MATURITY_ASSESS_TIME_FIELD_NUMBER: _ClassVar[int]
+    LEARNERS_ACTIVE_FIELD_NUMBER: _ClassVar[int]
+    LEARNERS_COMPLETED_FIELD_NUMBER: _ClassVar[int]
+    LEARNERS_CERTIFIED_FIELD_NUMBER: _ClassVar[int]
+    LEARNING_STATE_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    maturity_level: int
+    maturity_score: float
+    maturity_assessment: SourceReference
+    maturity_assess_time: _timestamp_pb2.Timestamp
+    learners_active: int
+    learners_completed: int
+    learners_certified: int
+    learning_state: LearningState
+    update_time: _timestamp_pb2.Timestamp
+    def __init__(self, tenant_id: _Optional[str] = ..., maturity_level: _Optional[int] = ..., maturity_score: _Optional[float] = ..., maturity_assessment: _Optional[_Union[SourceReference, _Mapping]] = ..., maturity_assess_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., learners_active: _Optional[int] = ..., learners_completed: _Optional[int] = ..., learners_certified: _Optional[int] = ..., learning_state: _Optional[_Union[LearningState, str]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

@@ -22,11 +22,12 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from learning.common.v1 import common_pb2 as learning_dot_common_dot_v1_dot_common__pb2
 from learning.progress.v1 import progress_resources_pb2 as learning_dot_progress_dot_v1_dot_progress__resources__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n+learning/progress/v1/progress_service.proto\x12\x14learning.progress.v1\x1a\x1flearning/common/v1/common.proto\x1a-learning/progress/v1/progress_resources.proto\"e\n\x1bRecordProgressEventsRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x33\n\x06\x65vents\x18\x02 \x03(\x0b\x32#.learning.progress.v1.ProgressEvent\"O\n\x1cRecordProgressEventsResponse\x12\x16\n\x0erecorded_count\x18\x01 \x01(\x05\x12\x17\n\x0f\x64uplicate_count\x18\x02 \x01(\x05\"t\n\x18GetCourseProgressRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x34\n\x06\x63ourse\x18\x03 \x01(\x0b\x32$.learning.common.v1.CourseVersionRef\"S\n\x19GetCourseProgressResponse\x12\x36\n\x08progress\x18\x01 \x01(\x0b\x32$.learning.progress.v1.CourseProgress\"\xab\x01\n\x17ListUserProgressRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\x12\x32\n\x05state\x18\x04 \x01(\x0e\x32#.learning.progress.v1.ProgressState\x12\x11\n\tpage_size\x18\x05 \x01(\x05\x12\x12\n\npage_token\x18\x06 \x01(\t\"k\n\x18ListUserProgressResponse\x12\x36\n\x08progress\x18\x01 \x03(\x0b\x32$.learning.progress.v1.CourseProgress\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x7f\n\x1cUpgradeCourseProgressRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\x12\x14\n\x0c\x66rom_version\x18\x04 \x01(\x05\x12\x12\n\nto_version\x18\x05 \x01(\x05\"s\n\x1dUpgradeCourseProgressResponse\x12\x36\n\x08progress\x18\x01 \x01(\x0b\x32$.learning.progress.v1.CourseProgress\x12\x1a\n\x12\x63\x61rried_over_count\x18\x02 \x01(\x05\"i\n\x19RecordTutorSessionRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x39\n\rtutor_session\x18\x02 \x01(\x0b\x32\".learning.progress.v1.TutorSession\"h\n\x1aRecordTutorSessionResponse\x12\x39\n\rtutor_session\x18\x01 \x01(\x0b\x32\".learning.progress.v1.TutorSession\x12\x0f\n\x07\x63reated\x18\x02 \x01(\x08\"E\n\x16GetTutorSessionRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x18\n\x10tutor_session_id\x18\x02 \x01(\t\"T\n\x17GetTutorSessionResponse\x12\x39\n\rtutor_session\x18\x01 \x01(\x0b\x32\".learning.progress.v1.TutorSession\"\xf2\x01\n\x18ListTutorSessionsRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x11\n\tlesson_id\x18\x03 \x01(\t\x12?\n\x10guardrail_result\x18\x04 \x01(\x0e\x32%.learning.progress.v1.GuardrailResult\x12\x37\n\x10start_time_range\x18\x05 \x01(\x0b\x32\x1d.learning.common.v1.TimeRange\x12\x11\n\tpage_size\x18\x06 \x01(\x05\x12\x12\n\npage_token\x18\x07 \x01(\t\"p\n\x19ListTutorSessionsResponse\x12:\n\x0etutor_sessions\x18\x01 \x03(\x0b\x32\".learning.progress.v1.TutorSession\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"a\n\x1aRecordKnowledgeGapsRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x30\n\x04gaps\x18\x02 \x03(\x0b\x32\".learning.progress.v1.KnowledgeGap\"\x8e\x01\n\x1bRecordKnowledgeGapsResponse\x12\x30\n\x04gaps\x18\x01 \x03(\x0b\x32\".learning.progress.v1.KnowledgeGap\x12=\n\x0frecommendations\x18\x02 \x03(\x0b\x32$.learning.progress.v1.Recommendation\"\x9d\x02\n\x18ListKnowledgeGapsRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x19\n\x11organization_only\x18\x03 \x01(\x08\x12/\n\x06status\x18\x04 \x01(\x0e\x32\x1f.learning.progress.v1.GapStatus\x12\x33\n\x08severity\x18\x05 \x01(\x0e\x32!.learning.progress.v1.GapSeverity\x12\x35\n\x06source\x18\x06 \x01(\x0b\x32%.learning.progress.v1.SourceReference\x12\x11\n\tpage_size\x18\x07 \x01(\x05\x12\x12\n\npage_token\x18\x08 \x01(\t\"f\n\x19ListKnowledgeGapsResponse\x12\x30\n\x04gaps\x18\x01 \x03(\x0b\x32\".learning.progress.v1.KnowledgeGap\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"O\n\x1a\x44ismissKnowledgeGapRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0e\n\x06gap_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"N\n\x1b\x44ismissKnowledgeGapResponse\x12/\n\x03gap\x18\x01 \x01(\x0b\x32\".learning.progress.v1.KnowledgeGap\"\x82\x01\n\x1b\x43reateRecommendationRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12<\n\x0erecommendation\x18\x03 \x01(\x0b\x32$.learning.progress.v1.Recommendation\"\\\n\x1c\x43reateRecommendationResponse\x12<\n\x0erecommendation\x18\x01 \x01(\x0b\x32$.learning.progress.v1.Recommendation\"\\\n\x1c\x44ismissRecommendationRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x19\n\x11recommendation_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"]\n\x1d\x44ismissRecommendationResponse\x12<\n\x0erecommendation\x18\x01 \x01(\x0b\x32$.learning.progress.v1.Recommendation\"\x9a\x02\n\x1aListRecommendationsRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12:\n\x06status\x18\x03 \x01(\x0e\x32*.learning.progress.v1.RecommendationStatus\x12>\n\x08priority\x18\x04 \x01(\x0e\x32,.learning.progress.v1.RecommendationPriority\x12\x35\n\x06source\x18\x05 \x01(\x0b\x32%.learning.progress.v1.SourceReference\x12\x11\n\tpage_size\x18\x06 \x01(\x05\x12\x12\n\npage_token\x18\x07 \x01(\t\"u\n\x1bListRecommendationsResponse\x12=\n\x0frecommendations\x18\x01 \x03(\x0b\x32$.learning.progress.v1.Recommendation\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\xc7\x0c\n\x0fProgressService\x12}\n\x14RecordProgressEvents\x12\x31.learning.progress.v1.RecordProgressEventsRequest\x1a\x32.learning.progress.v1.RecordProgressEventsResponse\x12t\n\x11GetCourseProgress\x12..learning.progress.v1.GetCourseProgressRequest\x1a/.learning.progress.v1.GetCourseProgressResponse\x12q\n\x10ListUserProgress\x12-.learning.progress.v1.ListUserProgressRequest\x1a..learning.progress.v1.ListUserProgressResponse\x12\x80\x01\n\x15UpgradeCourseProgress\x12\x32.learning.progress.v1.UpgradeCourseProgressRequest\x1a\x33.learning.progress.v1.UpgradeCourseProgressResponse\x12w\n\x12RecordTutorSession\x12/.learning.progress.v1.RecordTutorSessionRequest\x1a\x30.learning.progress.v1.RecordTutorSessionResponse\x12n\n\x0fGetTutorSession\x12,.learning.progress.v1.GetTutorSessionRequest\x1a-.learning.progress.v1.GetTutorSessionResponse\x12t\n\x11ListTutorSessions\x12..learning.progress.v1.ListTutorSessionsRequest\x1a/.learning.progress.v1.ListTutorSessionsResponse\x12z\n\x13RecordKnowledgeGaps\x12\x30.learning.progress.v1.RecordKnowledgeGapsRequest\x1a\x31.learning.progress.v1.RecordKnowledgeGapsResponse\x12t\n\x11ListKnowledgeGaps\x12..learning.progress.v1.ListKnowledgeGapsRequest\x1a/.learning.progress.v1.ListKnowledgeGapsResponse\x12z\n\x13\x44ismissKnowledgeGap\x12\x30.learning.progress.v1.DismissKnowledgeGapRequest\x1a\x31.learning.progress.v1.DismissKnowledgeGapResponse\x12}\n\x14\x43reateRecommendation\x12\x31.learning.progress.v1.CreateRecommendationRequest\x1a\x32.learning.progress.v1.CreateRecommendationResponse\x12\x80\x01\n\x15\x44ismissRecommendation\x12\x32.learning.progress.v1.DismissRecommendationRequest\x1a\x33.learning.progress.v1.DismissRecommendationResponse\x12z\n\x13ListRecommendations\x12\x30.learning.progress.v1.ListRecommendationsRequest\x1a\x31.learning.progress.v1.ListRecommendationsResponseBa\n com.example.learning.progress.v1P\x01Z;example.com/learning/gen/go/learning/progress/v1;progressv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n+learning/progress/v1/progress_service.proto\x12\x14learning.progress.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1flearning/common/v1/common.proto\x1a-learning/progress/v1/progress_resources.proto\"e\n\x1bRecordProgressEventsRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x33\n\x06\x65vents\x18\x02 \x03(\x0b\x32#.learning.progress.v1.ProgressEvent\"O\n\x1cRecordProgressEventsResponse\x12\x16\n\x0erecorded_count\x18\x01 \x01(\x05\x12\x17\n\x0f\x64uplicate_count\x18\x02 \x01(\x05\"t\n\x18GetCourseProgressRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x34\n\x06\x63ourse\x18\x03 \x01(\x0b\x32$.learning.common.v1.CourseVersionRef\"S\n\x19GetCourseProgressResponse\x12\x36\n\x08progress\x18\x01 \x01(\x0b\x32$.learning.progress.v1.CourseProgress\"\xab\x01\n\x17ListUserProgressRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\x12\x32\n\x05state\x18\x04 \x01(\x0e\x32#.learning.progress.v1.ProgressState\x12\x11\n\tpage_size\x18\x05 \x01(\x05\x12\x12\n\npage_token\x18\x06 \x01(\t\"k\n\x18ListUserProgressResponse\x12\x36\n\x08progress\x18\x01 \x03(\x0b\x32$.learning.progress.v1.CourseProgress\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x7f\n\x1cUpgradeCourseProgressRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\x12\x14\n\x0c\x66rom_version\x18\x04 \x01(\x05\x12\x12\n\nto_version\x18\x05 \x01(\x05\"s\n\x1dUpgradeCourseProgressResponse\x12\x36\n\x08progress\x18\x01 \x01(\x0b\x32$.learning.progress.v1.CourseProgress\x12\x1a\n\x12\x63\x61rried_over_count\x18\x02 \x01(\x05\"i\n\x19RecordTutorSessionRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x39\n\rtutor_session\x18\x02 \x01(\x0b\x32\".learning.progress.v1.TutorSession\"h\n\x1aRecordTutorSessionResponse\x12\x39\n\rtutor_session\x18\x01 \x01(\x0b\x32\".learning.progress.v1.TutorSession\x12\x0f\n\x07\x63reated\x18\x02 \x01(\x08\"E\n\x16GetTutorSessionRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x18\n\x10tutor_session_id\x18\x02 \x01(\t\"T\n\x17GetTutorSessionResponse\x12\x39\n\rtutor_session\x18\x01 \x01(\x0b\x32\".learning.progress.v1.TutorSession\"\xf2\x01\n\x18ListTutorSessionsRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x11\n\tlesson_id\x18\x03 \x01(\t\x12?\n\x10guardrail_result\x18\x04 \x01(\x0e\x32%.learning.progress.v1.GuardrailResult\x12\x37\n\x10start_time_range\x18\x05 \x01(\x0b\x32\x1d.learning.common.v1.TimeRange\x12\x11\n\tpage_size\x18\x06 \x01(\x05\x12\x12\n\npage_token\x18\x07 \x01(\t\"p\n\x19ListTutorSessionsResponse\x12:\n\x0etutor_sessions\x18\x01 \x03(\x0b\x32\".learning.progress.v1.TutorSession\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"a\n\x1aRecordKnowledgeGapsRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x30\n\x04gaps\x18\x02 \x03(\x0b\x32\".learning.progress.v1.KnowledgeGap\"\x8e\x01\n\x1bRecordKnowledgeGapsResponse\x12\x30\n\x04gaps\x18\x01 \x03(\x0b\x32\".learning.progress.v1.KnowledgeGap\x12=\n\x0frecommendations\x18\x02 \x03(\x0b\x32$.learning.progress.v1.Recommendation\"\x9d\x02\n\x18ListKnowledgeGapsRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x19\n\x11organization_only\x18\x03 \x01(\x08\x12/\n\x06status\x18\x04 \x01(\x0e\x32\x1f.learning.progress.v1.GapStatus\x12\x33\n\x08severity\x18\x05 \x01(\x0e\x32!.learning.progress.v1.GapSeverity\x12\x35\n\x06source\x18\x06 \x01(\x0b\x32%.learning.progress.v1.SourceReference\x12\x11\n\tpage_size\x18\x07 \x01(\x05\x12\x12\n\npage_token\x18\x08 \x01(\t\"f\n\x19ListKnowledgeGapsResponse\x12\x30\n\x04gaps\x18\x01 \x03(\x0b\x32\".learning.progress.v1.KnowledgeGap\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"O\n\x1a\x44ismissKnowledgeGapRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0e\n\x06gap_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"N\n\x1b\x44ismissKnowledgeGapResponse\x12/\n\x03gap\x18\x01 \x01(\x0b\x32\".learning.progress.v1.KnowledgeGap\"\x82\x01\n\x1b\x43reateRecommendationRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12<\n\x0erecommendation\x18\x03 \x01(\x0b\x32$.learning.progress.v1.Recommendation\"\\\n\x1c\x43reateRecommendationResponse\x12<\n\x0erecommendation\x18\x01 \x01(\x0b\x32$.learning.progress.v1.Recommendation\"\\\n\x1c\x44ismissRecommendationRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x19\n\x11recommendation_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"]\n\x1d\x44ismissRecommendationResponse\x12<\n\x0erecommendation\x18\x01 \x01(\x0b\x32$.learning.progress.v1.Recommendation\"\x9a\x02\n\x1aListRecommendationsRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12:\n\x06status\x18\x03 \x01(\x0e\x32*.learning.progress.v1.RecommendationStatus\x12>\n\x08priority\x18\x04 \x01(\x0e\x32,.learning.progress.v1.RecommendationPriority\x12\x35\n\x06source\x18\x05 \x01(\x0b\x32%.learning.progress.v1.SourceReference\x12\x11\n\tpage_size\x18\x06 \x01(\x05\x12\x12\n\npage_token\x18\x07 \x01(\t\"u\n\x1bListRecommendationsResponse\x12=\n\x0frecommendations\x18\x01 \x03(\x0b\x32$.learning.progress.v1.Recommendation\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xcc\x01\n\x1bRecordMaturityResultRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x39\n\nassessment\x18\x02 \x01(\x0b\x32%.learning.progress.v1.SourceReference\x12\x16\n\x0ematurity_level\x18\x03 \x01(\x05\x12\x16\n\x0ematurity_score\x18\x04 \x01(\x01\x12/\n\x0b\x61ssess_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"b\n\x1cRecordMaturityResultResponse\x12\x42\n\x07profile\x18\x01 \x01(\x0b\x32\x31.learning.progress.v1.OrganizationLearningProfile\":\n%GetOrganizationLearningProfileRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\"l\n&GetOrganizationLearningProfileResponse\x12\x42\n\x07profile\x18\x01 \x01(\x0b\x32\x31.learning.progress.v1.OrganizationLearningProfile\"P\n\'ListOrganizationLearningProfilesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"\x88\x01\n(ListOrganizationLearningProfilesResponse\x12\x43\n\x08profiles\x18\x01 \x03(\x0b\x32\x31.learning.progress.v1.OrganizationLearningProfile\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\x88\x10\n\x0fProgressService\x12}\n\x14RecordProgressEvents\x12\x31.learning.progress.v1.RecordProgressEventsRequest\x1a\x32.learning.progress.v1.RecordProgressEventsResponse\x12t\n\x11GetCourseProgress\x12..learning.progress.v1.GetCourseProgressRequest\x1a/.learning.progress.v1.GetCourseProgressResponse\x12q\n\x10ListUserProgress\x12-.learning.progress.v1.ListUserProgressRequest\x1a..learning.progress.v1.ListUserProgressResponse\x12\x80\x01\n\x15UpgradeCourseProgress\x12\x32.learning.progress.v1.UpgradeCourseProgressRequest\x1a\x33.learning.progress.v1.UpgradeCourseProgressResponse\x12w\n\x12RecordTutorSession\x12/.learning.progress.v1.RecordTutorSessionRequest\x1a\x30.learning.progress.v1.RecordTutorSessionResponse\x12n\n\x0fGetTutorSession\x12,.learning.progress.v1.GetTutorSessionRequest\x1a-.learning.progress.v1.GetTutorSessionResponse\x12t\n\x11ListTutorSessions\x12..learning.progress.v1.ListTutorSessionsRequest\x1a/.learning.progress.v1.ListTutorSessionsResponse\x12z\n\x13RecordKnowledgeGaps\x12\x30.learning.progress.v1.RecordKnowledgeGapsRequest\x1a\x31.learning.progress.v1.RecordKnowledgeGapsResponse\x12t\n\x11ListKnowledgeGaps\x12..learning.progress.v1.ListKnowledgeGapsRequest\x1a/.learning.progress.v1.ListKnowledgeGapsResponse\x12z\n\x13\x44ismissKnowledgeGap\x12\x30.learning.progress.v1.DismissKnowledgeGapRequest\x1a\x31.learning.progress.v1.DismissKnowledgeGapResponse\x12}\n\x14\x43reateRecommendation\x12\x31.learning.progress.v1.CreateRecommendationRequest\x1a\x32.learning.progress.v1.CreateRecommendationResponse\x12\x80\x01\n\x15\x44ismissRecommendation\x12\x32.learning.progress.v1.DismissRecommendationRequest\x1a\x33.learning.progress.v1.DismissRecommendationResponse\x12z\n\x13ListRecommendations\x12\x30.learning.progress.v1.ListRecommendationsRequest\x1a\x31.learning.progress.v1.ListRecommendationsResponse\x12}\n\x14RecordMaturityResult\x12\x31.learning.progress.v1.RecordMaturityResultRequest\x1a\x32.learning.progress.v1.RecordMaturityResultResponse\x12\x9b\x01\n\x1eGetOrganizationLearningProfile\x12;.learning.progress.v1.GetOrganizationLearningProfileRequest\x1a<.learning.progress.v1.GetOrganizationLearningProfileResponse\x12\xa1\x01\n ListOrganizationLearningProfiles\x12=.learning.progress.v1.ListOrganizationLearningProfilesRequest\x1a>.learning.progress.v1.ListOrganizationLearningProfilesResponseBa\n com.example.learning.progress.v1P\x01Z;example.com/learning/gen/go/learning/progress/v1;progressv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,58 +35,70 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'learning.progress.v1.progre
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'\n com.example.learning.progress.v1P\001Z;example.com/learning/gen/go/learning/progress/v1;progressv1'
-  _globals['_RECORDPROGRESSEVENTSREQUEST']._serialized_start=149
-  _globals['_RECORDPROGRESSEVENTSREQUEST']._serialized_end=250
-  _globals['_RECORDPROGRESSEVENTSRESPONSE']._serialized_start=252
-  _globals['_RECORDPROGRESSEVENTSRESPONSE']._serialized_end=331
-  _globals['_GETCOURSEPROGRESSREQUEST']._serialized_start=333
-  _globals['_GETCOURSEPROGRESSREQUEST']._serialized_end=449
-  _globals['_GETCOURSEPROGRESSRESPONSE']._serialized_start=451
-  _globals['_GETCOURSEPROGRESSRESPONSE']._serialized_end=534
-  _globals['_LISTUSERPROGRESSREQUEST']._serialized_start=537
-  _globals['_LISTUSERPROGRESSREQUEST']._serialized_end=708
-  _globals['_LISTUSERPROGRESSRESPONSE']._serialized_start=710
-  _globals['_LISTUSERPROGRESSRESPONSE']._serialized_end=817
-  _globals['_UPGRADECOURSEPROGRESSREQUEST']._serialized_start=819
-  _globals['_UPGRADECOURSEPROGRESSREQUEST']._serialized_end=946
-  _globals['_UPGRADECOURSEPROGRESSRESPONSE']._serialized_start=948
-  _globals['_UPGRADECOURSEPROGRESSRESPONSE']._serialized_end=1063
-  _globals['_RECORDTUTORSESSIONREQUEST']._serialized_start=1065
-  _globals['_RECORDTUTORSESSIONREQUEST']._serialized_end=1170
-  _globals['_RECORDTUTORSESSIONRESPONSE']._serialized_start=1172
-  _globals['_RECORDTUTORSESSIONRESPONSE']._serialized_end=1276
-  _globals['_GETTUTORSESSIONREQUEST']._serialized_start=1278
-  _globals['_GETTUTORSESSIONREQUEST']._serialized_end=1347
-  _globals['_GETTUTORSESSIONRESPONSE']._serialized_start=1349
-  _globals['_GETTUTORSESSIONRESPONSE']._serialized_end=1433
-  _globals['_LISTTUTORSESSIONSREQUEST']._serialized_start=1436
-  _globals['_LISTTUTORSESSIONSREQUEST']._serialized_end=1678
-  _globals['_LISTTUTORSESSIONSRESPONSE']._serialized_start=1680
-  _globals['_LISTTUTORSESSIONSRESPONSE']._serialized_end=1792
-  _globals['_RECORDKNOWLEDGEGAPSREQUEST']._serialized_start=1794
-  _globals['_RECORDKNOWLEDGEGAPSREQUEST']._serialized_end=1891
-  _globals['_RECORDKNOWLEDGEGAPSRESPONSE']._serialized_start=1894
-  _globals['_RECORDKNOWLEDGEGAPSRESPONSE']._serialized_end=2036
-  _globals['_LISTKNOWLEDGEGAPSREQUEST']._serialized_start=2039
-  _globals['_LISTKNOWLEDGEGAPSREQUEST']._serialized_end=2324
-  _globals['_LISTKNOWLEDGEGAPSRESPONSE']._serialized_start=2326
-  _globals['_LISTKNOWLEDGEGAPSRESPONSE']._serialized_end=2428
-  _globals['_DISMISSKNOWLEDGEGAPREQUEST']._serialized_start=2430
-  _globals['_DISMISSKNOWLEDGEGAPREQUEST']._serialized_end=2509
-  _globals['_DISMISSKNOWLEDGEGAPRESPONSE']._serialized_start=2511
-  _globals['_DISMISSKNOWLEDGEGAPRESPONSE']._serialized_end=2589
-  _globals['_CREATERECOMMENDATIONREQUEST']._serialized_start=2592
-  _globals['_CREATERECOMMENDATIONREQUEST']._serialized_end=2722
-  _globals['_CREATERECOMMENDATIONRESPONSE']._serialized_start=2724
-  _globals['_CREATERECOMMENDATIONRESPONSE']._serialized_end=2816
-  _globals['_DISMISSRECOMMENDATIONREQUEST']._serialized_start=2818
-  _globals['_DISMISSRECOMMENDATIONREQUEST']._serialized_end=2910
-  _globals['_DISMISSRECOMMENDATIONRESPONSE']._serialized_start=2912
-  _globals['_DISMISSRECOMMENDATIONRESPONSE']._serialized_end=3005
-  _globals['_LISTRECOMMENDATIONSREQUEST']._serialized_start=3008
-  _globals['_LISTRECOMMENDATIONSREQUEST']._serialized_end=3290
-  _globals['_LISTRECOMMENDATIONSRESPONSE']._serialized_start=3292
-  _globals['_LISTRECOMMENDATIONSRESPONSE']._serialized_end=3409
-  _globals['_PROGRESSSERVICE']._serialized_start=3412
-  _globals['_PROGRESSSERVICE']._serialized_end=5019
+  _globals['_RECORDPROGRESSEVENTSREQUEST']._serialized_start=182
+  _globals['_RECORDPROGRESSEVENTSREQUEST']._serialized_end=283
+  _globals['_RECORDPROGRESSEVENTSRESPONSE']._serialized_start=285
+  _globals['_RECORDPROGRESSEVENTSRESPONSE']._serialized_end=364
+  _globals['_GETCOURSEPROGRESSREQUEST']._serialized_start=366
+  _globals['_GETCOURSEPROGRESSREQUEST']._serialized_end=482
+  _globals['_GETCOURSEPROGRESSRESPONSE']._serialized_start=484
+  _globals['_GETCOURSEPROGRESSRESPONSE']._serialized_end=567
+  _globals['_LISTUSERPROGRESSREQUEST']._serialized_start=570
+  _globals['_LISTUSERPROGRESSREQUEST']._serialized_end=741
+  _globals['_LISTUSERPROGRESSRESPONSE']._serialized_start=743
+  _globals['_LISTUSERPROGRESSRESPONSE']._serialized_end=850
+  _globals['_UPGRADECOURSEPROGRESSREQUEST']._serialized_start=852
+  _globals['_UPGRADECOURSEPROGRESSREQUEST']._serialized_end=979
+  _globals['_UPGRADECOURSEPROGRESSRESPONSE']._serialized_start=981
+  _globals['_UPGRADECOURSEPROGRESSRESPONSE']._serialized_end=1096
+  _globals['_RECORDTUTORSESSIONREQUEST']._serialized_start=1098
+  _globals['_RECORDTUTORSESSIONREQUEST']._serialized_end=1203
+  _globals['_RECORDTUTORSESSIONRESPONSE']._serialized_start=1205
+  _globals['_RECORDTUTORSESSIONRESPONSE']._serialized_end=1309
+  _globals['_GETTUTORSESSIONREQUEST']._serialized_start=1311
+  _globals['_GETTUTORSESSIONREQUEST']._serialized_end=1380
+  _globals['_GETTUTORSESSIONRESPONSE']._serialized_start=1382
+  _globals['_GETTUTORSESSIONRESPONSE']._serialized_end=1466
+  _globals['_LISTTUTORSESSIONSREQUEST']._serialized_start=1469
+  _globals['_LISTTUTORSESSIONSREQUEST']._serialized_end=1711
+  _globals['_LISTTUTORSESSIONSRESPONSE']._serialized_start=1713
+  _globals['_LISTTUTORSESSIONSRESPONSE']._serialized_end=1825
+  _globals['_RECORDKNOWLEDGEGAPSREQUEST']._serialized_start=1827
+  _globals['_RECORDKNOWLEDGEGAPSREQUEST']._serialized_end=1924
+  _globals['_RECORDKNOWLEDGEGAPSRESPONSE']._serialized_start=1927
+  _globals['_RECORDKNOWLEDGEGAPSRESPONSE']._serialized_end=2069
+  _globals['_LISTKNOWLEDGEGAPSREQUEST']._serialized_start=2072
+  _globals['_LISTKNOWLEDGEGAPSREQUEST']._serialized_end=2357
+  _globals['_LISTKNOWLEDGEGAPSRESPONSE']._serialized_start=2359
+  _globals['_LISTKNOWLEDGEGAPSRESPONSE']._serialized_end=2461
+  _globals['_DISMISSKNOWLEDGEGAPREQUEST']._serialized_start=2463
+  _globals['_DISMISSKNOWLEDGEGAPREQUEST']._serialized_end=2542
+  _globals['_DISMISSKNOWLEDGEGAPRESPONSE']._serialized_start=2544
+  _globals['_DISMISSKNOWLEDGEGAPRESPONSE']._serialized_end=2622
+  _globals['_CREATERECOMMENDATIONREQUEST']._serialized_start=2625
+  _globals['_CREATERECOMMENDATIONREQUEST']._serialized_end=2755
+  _globals['_CREATERECOMMENDATIONRESPONSE']._serialized_start=2757
+  _globals['_CREATERECOMMENDATIONRESPONSE']._serialized_end=2849
+  _globals['_DISMISSRECOMMENDATIONREQUEST']._serialized_start=2851
+  _globals['_DISMISSRECOMMENDATIONREQUEST']._serialized_end=2943
+  _globals['_DISMISSRECOMMENDATIONRESPONSE']._serialized_start=2945
+  _globals['_DISMISSRECOMMENDATIONRESPONSE']._serialized_end=3038
+  _globals['_LISTRECOMMENDATIONSREQUEST']._serialized_start=3041
+  _globals['_LISTRECOMMENDATIONSREQUEST']._serialized_end=3323
+  _globals['_LISTRECOMMENDATIONSRESPONSE']._serialized_start=3325
+  _globals['_LISTRECOMMENDATIONSRESPONSE']._serialized_end=3442
+  _globals['_RECORDMATURITYRESULTREQUEST']._serialized_start=3445
+  _globals['_RECORDMATURITYRESULTREQUEST']._serialized_end=3649
+  _globals['_RECORDMATURITYRESULTRESPONSE']._serialized_start=3651
+  _globals['_RECORDMATURITYRESULTRESPONSE']._serialized_end=3749
+  _globals['_GETORGANIZATIONLEARNINGPROFILEREQUEST']._serialized_start=3751
+  _globals['_GETORGANIZATIONLEARNINGPROFILEREQUEST']._serialized_end=3809
+  _globals['_GETORGANIZATIONLEARNINGPROFILERESPONSE']._serialized_start=3811
+  _globals['_GETORGANIZATIONLEARNINGPROFILERESPONSE']._serialized_end=3919
+  _globals['_LISTORGANIZATIONLEARNINGPROFILESREQUEST']._serialized_start=3921
+  _globals['_LISTORGANIZATIONLEARNINGPROFILESREQUEST']._serialized_end=4001
+  _globals['_LISTORGANIZATIONLEARNINGPROFILESRESPONSE']._serialized_start=4004
+  _globals['_LISTORGANIZATIONLEARNINGPROFILESRESPONSE']._serialized_end=4140
+  _globals['_PROGRESSSERVICE']._serialized_start=4143
+  _globals['_PROGRESSSERVICE']._serialized_end=6199
 # @@protoc_insertion_point(module_scope)

@@ -1,3 +1,6 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from learning.common.v1 import common_pb2 as _common_pb2
 from learning.progress.v1 import progress_resources_pb2 as _progress_resources_pb2
 from google.protobuf.internal import containers as _containers
@@ -259,3 +262,51 @@ class ListRecommendationsResponse(_message.Message):
     recommendations: _containers.RepeatedCompositeFieldContainer[_progress_resources_pb2.Recommendation]
     next_page_token: str
     def __init__(self, recommendations: _Optional[_Iterable[_Union[_progress_resources_pb2.Recommendation, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class RecordMaturityResultRequest(_message.Message):
+    __slots__ = ("tenant_id", "assessment", "maturity_level", "maturity_score", "assess_time")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    ASSESSMENT_FIELD_NUMBER: _ClassVar[int]
+    MATURITY_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    MATURITY_SCORE_FIELD_NUMBER: _ClassVar[int]
+    ASSESS_TIME_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    assessment: _progress_resources_pb2.SourceReference
+    maturity_level: int
+    maturity_score: float
+    assess_time: _timestamp_pb2.Timestamp
+    def __init__(self, tenant_id: _Optional[str] = ..., assessment: _Optional[_Union[_progress_resources_pb2.SourceReference, _Mapping]] = ..., maturity_level: _Optional[int] = ..., maturity_score: _Optional[float] = ..., assess_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class RecordMaturityResultResponse(_message.Message):
+    __slots__ = ("profile",)
+    PROFILE_FIELD_NUMBER: _ClassVar[int]
+    profile: _progress_resources_pb2.OrganizationLearningProfile
+    def __init__(self, profile: _Optional[_Union[_progress_resources_pb2.OrganizationLearningProfile, _Mapping]] = ...) -> None: ...
+
+class GetOrganizationLearningProfileRequest(_message.Message):
+    __slots__ = ("tenant_id",)
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    def __init__(self, tenant_id: _Optional[str] = ...) -> None: ...
+
+class GetOrganizationLearningProfileResponse(_message.Message):
+    __slots__ = ("profile",)
+    PROFILE_FIELD_NUMBER: _ClassVar[int]
+    profile: _progress_resources_pb2.OrganizationLearningProfile
+    def __init__(self, profile: _Optional[_Union[_progress_resources_pb2.OrganizationLearningProfile, _Mapping]] = ...) -> None: ...
+
+class ListOrganizationLearningProfilesRequest(_message.Message):
+    __slots__ = ("page_size", "page_token")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListOrganizationLearningProfilesResponse(_message.Message):
+    __slots__ = ("profiles", "next_page_token")
+    PROFILES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    profiles: _containers.RepeatedCompositeFieldContainer[_progress_resources_pb2.OrganizationLearningProfile]
+    next_page_token: str
+    def __init__(self, profiles: _Optional[_Iterable[_Union[_progress_resources_pb2.OrganizationLearningProfile, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...

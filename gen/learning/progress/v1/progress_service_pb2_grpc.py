@@ -55,6 +55,10 @@ class ProgressServiceStub:
     DismissRecommendation ..... learner (own), reviewer, admin, service
     ListKnowledgeGaps, ListRecommendations ... learner (own: must filter on its user_id), reviewer,
     auditor, admin, service
+    RecordMaturityResult ...... service, admin
+    GetOrganizationLearningProfile ... reviewer, auditor, admin, service
+    ListOrganizationLearningProfiles . reviewer, auditor, admin, service (a service token for all tenants
+    lists every organization; any other caller its own)
 
     Errors: gRPC status codes with google.rpc rich details: an ErrorInfo (domain "learning", reason from
     learning.common.v1.ErrorReason) on every error; INVALID_ARGUMENT -> BadRequest with one violation per
@@ -134,6 +138,21 @@ class ProgressServiceStub:
                 request_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListRecommendationsRequest.SerializeToString,
                 response_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListRecommendationsResponse.FromString,
                 _registered_method=True)
+        self.RecordMaturityResult = channel.unary_unary(
+                '/learning.progress.v1.ProgressService/RecordMaturityResult',
+                request_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.RecordMaturityResultRequest.SerializeToString,
+                response_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.RecordMaturityResultResponse.FromString,
+                _registered_method=True)
+        self.GetOrganizationLearningProfile = channel.unary_unary(
+                '/learning.progress.v1.ProgressService/GetOrganizationLearningProfile',
+                request_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.GetOrganizationLearningProfileRequest.SerializeToString,
+                response_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.GetOrganizationLearningProfileResponse.FromString,
+                _registered_method=True)
+        self.ListOrganizationLearningProfiles = channel.unary_unary(
+                '/learning.progress.v1.ProgressService/ListOrganizationLearningProfiles',
+                request_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListOrganizationLearningProfilesRequest.SerializeToString,
+                response_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListOrganizationLearningProfilesResponse.FromString,
+                _registered_method=True)
 
 
 class ProgressServiceServicer:
@@ -166,6 +185,10 @@ class ProgressServiceServicer:
     DismissRecommendation ..... learner (own), reviewer, admin, service
     ListKnowledgeGaps, ListRecommendations ... learner (own: must filter on its user_id), reviewer,
     auditor, admin, service
+    RecordMaturityResult ...... service, admin
+    GetOrganizationLearningProfile ... reviewer, auditor, admin, service
+    ListOrganizationLearningProfiles . reviewer, auditor, admin, service (a service token for all tenants
+    lists every organization; any other caller its own)
 
     Errors: gRPC status codes with google.rpc rich details: an ErrorInfo (domain "learning", reason from
     learning.common.v1.ErrorReason) on every error; INVALID_ARGUMENT -> BadRequest with one violation per
@@ -321,6 +344,38 @@ class ProgressServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RecordMaturityResult(self, request, context):
+        """Delivers the result of a maturity assessment (by the assessment service) to the organization's
+        learning profile, creating the profile on first use. A result older than the one the profile holds
+        changes nothing; the same result again changes nothing.
+        Roles: service, admin.
+        Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetOrganizationLearningProfile(self, request, context):
+        """Returns the organization's learning profile: the latest maturity result and a progress summary
+        computed from its learners' progress. An organization without a maturity result has level 0.
+        Roles: reviewer, auditor, admin, service.
+        Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListOrganizationLearningProfiles(self, request, context):
+        """Lists the learning profiles of organizations that have one (created by their first maturity result),
+        ordered by tenant id. A service token for all tenants ("*") lists every organization; any other
+        caller gets its own organization's profile.
+        Roles: reviewer, auditor, admin, service.
+        Errors: INVALID_ARGUMENT (bad page_size or page_token), PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ProgressServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -389,6 +444,21 @@ def add_ProgressServiceServicer_to_server(servicer, server):
                     request_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListRecommendationsRequest.FromString,
                     response_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListRecommendationsResponse.SerializeToString,
             ),
+            'RecordMaturityResult': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordMaturityResult,
+                    request_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.RecordMaturityResultRequest.FromString,
+                    response_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.RecordMaturityResultResponse.SerializeToString,
+            ),
+            'GetOrganizationLearningProfile': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetOrganizationLearningProfile,
+                    request_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.GetOrganizationLearningProfileRequest.FromString,
+                    response_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.GetOrganizationLearningProfileResponse.SerializeToString,
+            ),
+            'ListOrganizationLearningProfiles': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListOrganizationLearningProfiles,
+                    request_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListOrganizationLearningProfilesRequest.FromString,
+                    response_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListOrganizationLearningProfilesResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'learning.progress.v1.ProgressService', rpc_method_handlers)
@@ -427,6 +497,10 @@ class ProgressService:
     DismissRecommendation ..... learner (own), reviewer, admin, service
     ListKnowledgeGaps, ListRecommendations ... learner (own: must filter on its user_id), reviewer,
     auditor, admin, service
+    RecordMaturityResult ...... service, admin
+    GetOrganizationLearningProfile ... reviewer, auditor, admin, service
+    ListOrganizationLearningProfiles . reviewer, auditor, admin, service (a service token for all tenants
+    lists every organization; any other caller its own)
 
     Errors: gRPC status codes with google.rpc rich details: an ErrorInfo (domain "learning", reason from
     learning.common.v1.ErrorReason) on every error; INVALID_ARGUMENT -> BadRequest with one violation per
@@ -776,6 +850,87 @@ class ProgressService:
             '/learning.progress.v1.ProgressService/ListRecommendations',
             learning_dot_progress_dot_v1_dot_progress__service__pb2.ListRecommendationsRequest.SerializeToString,
             learning_dot_progress_dot_v1_dot_progress__service__pb2.ListRecommendationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordMaturityResult(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/learning.progress.v1.ProgressService/RecordMaturityResult',
+            learning_dot_progress_dot_v1_dot_progress__service__pb2.RecordMaturityResultRequest.SerializeToString,
+            learning_dot_progress_dot_v1_dot_progress__service__pb2.RecordMaturityResultResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetOrganizationLearningProfile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/learning.progress.v1.ProgressService/GetOrganizationLearningProfile',
+            learning_dot_progress_dot_v1_dot_progress__service__pb2.GetOrganizationLearningProfileRequest.SerializeToString,
+            learning_dot_progress_dot_v1_dot_progress__service__pb2.GetOrganizationLearningProfileResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListOrganizationLearningProfiles(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/learning.progress.v1.ProgressService/ListOrganizationLearningProfiles',
+            learning_dot_progress_dot_v1_dot_progress__service__pb2.ListOrganizationLearningProfilesRequest.SerializeToString,
+            learning_dot_progress_dot_v1_dot_progress__service__pb2.ListOrganizationLearningProfilesResponse.FromString,
             options,
             channel_credentials,
             insecure,

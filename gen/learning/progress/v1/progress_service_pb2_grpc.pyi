@@ -58,6 +58,10 @@ class ProgressServiceStub:
       DismissRecommendation ..... learner (own), reviewer, admin, service
       ListKnowledgeGaps, ListRecommendations ... learner (own: must filter on its user_id), reviewer,
                                   auditor, admin, service
+      RecordMaturityResult ...... service, admin
+      GetOrganizationLearningProfile ... reviewer, auditor, admin, service
+      ListOrganizationLearningProfiles . reviewer, auditor, admin, service (a service token for all tenants
+                                  lists every organization; any other caller its own)
 
     Errors: gRPC status codes with google.rpc rich details: an ErrorInfo (domain "learning", reason from
     learning.common.v1.ErrorReason) on every error; INVALID_ARGUMENT -> BadRequest with one violation per
@@ -165,6 +169,26 @@ class ProgressServiceStub:
     Roles: learner (own), reviewer, auditor, admin, service.
     Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
     """
+    RecordMaturityResult: _grpc.UnaryUnaryMultiCallable[_progress_service_pb2.RecordMaturityResultRequest, _progress_service_pb2.RecordMaturityResultResponse]
+    """Delivers the result of a maturity assessment (by the assessment service) to the organization's
+    learning profile, creating the profile on first use. A result older than the one the profile holds
+    changes nothing; the same result again changes nothing.
+    Roles: service, admin.
+    Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    GetOrganizationLearningProfile: _grpc.UnaryUnaryMultiCallable[_progress_service_pb2.GetOrganizationLearningProfileRequest, _progress_service_pb2.GetOrganizationLearningProfileResponse]
+    """Returns the organization's learning profile: the latest maturity result and a progress summary
+    computed from its learners' progress. An organization without a maturity result has level 0.
+    Roles: reviewer, auditor, admin, service.
+    Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    ListOrganizationLearningProfiles: _grpc.UnaryUnaryMultiCallable[_progress_service_pb2.ListOrganizationLearningProfilesRequest, _progress_service_pb2.ListOrganizationLearningProfilesResponse]
+    """Lists the learning profiles of organizations that have one (created by their first maturity result),
+    ordered by tenant id. A service token for all tenants ("*") lists every organization; any other
+    caller gets its own organization's profile.
+    Roles: reviewer, auditor, admin, service.
+    Errors: INVALID_ARGUMENT (bad page_size or page_token), PERMISSION_DENIED, UNAUTHENTICATED.
+    """
 
 @_typing.type_check_only
 class ProgressServiceAsyncStub(ProgressServiceStub):
@@ -197,6 +221,10 @@ class ProgressServiceAsyncStub(ProgressServiceStub):
       DismissRecommendation ..... learner (own), reviewer, admin, service
       ListKnowledgeGaps, ListRecommendations ... learner (own: must filter on its user_id), reviewer,
                                   auditor, admin, service
+      RecordMaturityResult ...... service, admin
+      GetOrganizationLearningProfile ... reviewer, auditor, admin, service
+      ListOrganizationLearningProfiles . reviewer, auditor, admin, service (a service token for all tenants
+                                  lists every organization; any other caller its own)
 
     Errors: gRPC status codes with google.rpc rich details: an ErrorInfo (domain "learning", reason from
     learning.common.v1.ErrorReason) on every error; INVALID_ARGUMENT -> BadRequest with one violation per
@@ -301,6 +329,26 @@ class ProgressServiceAsyncStub(ProgressServiceStub):
     Roles: learner (own), reviewer, auditor, admin, service.
     Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
     """
+    RecordMaturityResult: _aio.UnaryUnaryMultiCallable[_progress_service_pb2.RecordMaturityResultRequest, _progress_service_pb2.RecordMaturityResultResponse]  # type: ignore[assignment]
+    """Delivers the result of a maturity assessment (by the assessment service) to the organization's
+    learning profile, creating the profile on first use. A result older than the one the profile holds
+    changes nothing; the same result again changes nothing.
+    Roles: service, admin.
+    Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    GetOrganizationLearningProfile: _aio.UnaryUnaryMultiCallable[_progress_service_pb2.GetOrganizationLearningProfileRequest, _progress_service_pb2.GetOrganizationLearningProfileResponse]  # type: ignore[assignment]
+    """Returns the organization's learning profile: the latest maturity result and a progress summary
+    computed from its learners' progress. An organization without a maturity result has level 0.
+    Roles: reviewer, auditor, admin, service.
+    Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    ListOrganizationLearningProfiles: _aio.UnaryUnaryMultiCallable[_progress_service_pb2.ListOrganizationLearningProfilesRequest, _progress_service_pb2.ListOrganizationLearningProfilesResponse]  # type: ignore[assignment]
+    """Lists the learning profiles of organizations that have one (created by their first maturity result),
+    ordered by tenant id. A service token for all tenants ("*") lists every organization; any other
+    caller gets its own organization's profile.
+    Roles: reviewer, auditor, admin, service.
+    Errors: INVALID_ARGUMENT (bad page_size or page_token), PERMISSION_DENIED, UNAUTHENTICATED.
+    """
 
 class ProgressServiceServicer(metaclass=_abc_1.ABCMeta):
     """Records learners' progress events and answers their progress per course version.
@@ -332,6 +380,10 @@ class ProgressServiceServicer(metaclass=_abc_1.ABCMeta):
       DismissRecommendation ..... learner (own), reviewer, admin, service
       ListKnowledgeGaps, ListRecommendations ... learner (own: must filter on its user_id), reviewer,
                                   auditor, admin, service
+      RecordMaturityResult ...... service, admin
+      GetOrganizationLearningProfile ... reviewer, auditor, admin, service
+      ListOrganizationLearningProfiles . reviewer, auditor, admin, service (a service token for all tenants
+                                  lists every organization; any other caller its own)
 
     Errors: gRPC status codes with google.rpc rich details: an ErrorInfo (domain "learning", reason from
     learning.common.v1.ErrorReason) on every error; INVALID_ARGUMENT -> BadRequest with one violation per
@@ -511,6 +563,44 @@ class ProgressServiceServicer(metaclass=_abc_1.ABCMeta):
         passes) any version of its course.
         Roles: learner (own), reviewer, auditor, admin, service.
         Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+
+    @_abc_1.abstractmethod
+    def RecordMaturityResult(
+        self,
+        request: _progress_service_pb2.RecordMaturityResultRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_progress_service_pb2.RecordMaturityResultResponse, _abc.Awaitable[_progress_service_pb2.RecordMaturityResultResponse]]:
+        """Delivers the result of a maturity assessment (by the assessment service) to the organization's
+        learning profile, creating the profile on first use. A result older than the one the profile holds
+        changes nothing; the same result again changes nothing.
+        Roles: service, admin.
+        Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+
+    @_abc_1.abstractmethod
+    def GetOrganizationLearningProfile(
+        self,
+        request: _progress_service_pb2.GetOrganizationLearningProfileRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_progress_service_pb2.GetOrganizationLearningProfileResponse, _abc.Awaitable[_progress_service_pb2.GetOrganizationLearningProfileResponse]]:
+        """Returns the organization's learning profile: the latest maturity result and a progress summary
+        computed from its learners' progress. An organization without a maturity result has level 0.
+        Roles: reviewer, auditor, admin, service.
+        Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+
+    @_abc_1.abstractmethod
+    def ListOrganizationLearningProfiles(
+        self,
+        request: _progress_service_pb2.ListOrganizationLearningProfilesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_progress_service_pb2.ListOrganizationLearningProfilesResponse, _abc.Awaitable[_progress_service_pb2.ListOrganizationLearningProfilesResponse]]:
+        """Lists the learning profiles of organizations that have one (created by their first maturity result),
+        ordered by tenant id. A service token for all tenants ("*") lists every organization; any other
+        caller gets its own organization's profile.
+        Roles: reviewer, auditor, admin, service.
+        Errors: INVALID_ARGUMENT (bad page_size or page_token), PERMISSION_DENIED, UNAUTHENTICATED.
         """
 
 def add_ProgressServiceServicer_to_server(servicer: ProgressServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
