@@ -496,12 +496,16 @@ def _progress_seeds(ids: dict) -> dict[str, Callable]:
     return {
         "RecordProgressEvents": lambda: psvc.RecordProgressEventsRequest(tenant_id=t, events=[
             pres.ProgressEvent(event_id=rid(), user_id=rid(), course=course(), item_kind=pres.ITEM_KIND_LESSON,
-                               item_id=rid(), kind=pres.EVENT_KIND_VIEWED, occur_time=builders.ts(0)),
+                               item_id=rid(), kind=pres.EVENT_KIND_VIEWED, occur_time=builders.ts(0),
+                               learning_path=common_pb2.LearningPathVersionRef(learning_path_id=rid(), version=1)),
             pres.ProgressEvent(event_id=rid(), user_id=rid(), course=course(), item_kind=pres.ITEM_KIND_QUIZ,
                                item_id=rid(), kind=pres.EVENT_KIND_QUIZ_PASSED, score=0.5, occur_time=builders.ts(1)),
             pres.ProgressEvent(event_id=rid(), user_id=rid(), course=course(), item_kind=pres.ITEM_KIND_SCENARIO_STEP,
                                item_id=rid(), step_id="s1", kind=pres.EVENT_KIND_COMPLETED, occur_time=builders.ts(2))]),
         "GetCourseProgress": lambda: psvc.GetCourseProgressRequest(tenant_id=t, user_id=rid(), course=course()),
+        "GetPathProgress": lambda: psvc.GetPathProgressRequest(
+            tenant_id=t, user_id=rid(), learning_path=common_pb2.LearningPathVersionRef(learning_path_id=rid(),
+                                                                                         version=1)),
         "ListUserProgress": lambda: psvc.ListUserProgressRequest(tenant_id=t, user_id=rid(), course_id=ids["course"],
                                                                  state=pres.PROGRESS_STATE_PASSED, page_size=3),
         "UpgradeCourseProgress": lambda: psvc.UpgradeCourseProgressRequest(

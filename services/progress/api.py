@@ -72,6 +72,7 @@ class ProgressApi(progress_service_pb2_grpc.ProgressServiceServicer):
             domain.check_learner_events(principal.subject, events)
         tenant, now = request.tenant_id, utcnow()
         structures = await self._structures_of(tenant, events)
+        await self._paths_of(tenant, events)
         async with self.work(context) as uow:
             new, conflicts = await store.insert_events(uow.session, tenant, events, recorded_by=principal.subject,
                                                        now=now)
@@ -114,6 +115,23 @@ class ProgressApi(progress_service_pb2_grpc.ProgressServiceServicer):
                                            key=lambda r: (r.started_at, r.course_id, r.version, r.user_id),
                                            convert=convert.course_summary)
         return svc.ListUserProgressResponse(progress=items, next_page_token=token)
+
+    async def GetPathProgress(self, request, context):
+        principal = authorize(request.tenant_id, READ_ROLES)
+        key = validate.path_progress(request)
+        _own(principal, key.user_id)
+        try:
+            steps = await self.structures.path(request.tenant_id, key.learning_path_id, key.version)
+        except CatalogUnavailable:
+            raise Unavailable("the catalog does not answer and this path version was never seen; retry") from None
+        async with self.work(context) as uow:  # one snapshot of the steps' courses and the enrollment
+            states = await store.course_states(uow.session, request.tenant_id, key.user_id,
+                                               [(s.course_id, s.version) for s in steps])
+            enrollment = await store.get_enrollment(uow.session, request.tenant_id, key.user_id,
+                                                    key.learning_path_id, key.version)
+        summary = domain.summarize_path(steps, {k: domain.State(r.state) for k, r in states.items()})
+        return svc.GetPathProgressResponse(progress=convert.path_progress(key, steps, states, summary,
+                                                                          enrollment is not None))
 
     async def UpgradeCourseProgress(self, request, context):
         principal = authorize(request.tenant_id, UPGRADE_ROLES)
@@ -361,16 +379,60 @@ class ProgressApi(progress_service_pb2_grpc.ProgressServiceServicer):
                                                if (e.course.course_id, e.course.version) == version], structure)
         return found
 
+    async def _paths_of(self, tenant: str, events: Sequence[domain.Event]) -> None:
+        """Learn the steps of every path version the events name (FAILED_PRECONDITION if one is not
+        published); with the catalog down they are learnt with a later event."""
+        for path in {(e.path.learning_path_id, e.path.version) for e in events if e.path is not None}:
+            try:
+                await self.structures.path(tenant, *path)
+            except CatalogUnavailable:
+                log.warning("catalog unavailable: path %s version %s not evaluated yet", *path)
+
     async def _apply(self, uow: UnitOfWork, tenant: str, events: Sequence[domain.Event],
                      structures: dict, now: datetime) -> None:
         started: dict[domain.CourseKey, datetime] = {}
+        enrolled: dict[domain.PathKey, datetime] = {}
         for event in events:
             started[event.course] = min(started.get(event.course, event.occur_time), event.occur_time)
+            if event.path is not None:
+                enrolled[event.path] = min(enrolled.get(event.path, event.occur_time), event.occur_time)
         rows = await store.lock_courses(uow.session, tenant, started, now)  # serializes per learner-version
         await store.merge_items(uow.session, tenant, domain.fold(events), now)
         items = await store.items_of(uow.session, tenant, started)
-        await self._settle(uow, tenant, [(key, rows[key], structures.get((key.course_id, key.version)), items[key])
-                                         for key in started], now)
+        settled = await self._settle(uow, tenant, [(key, rows[key], structures.get((key.course_id, key.version)),
+                                                    items[key]) for key in started], now)
+        if enrolled:
+            await store.enroll(uow.session, tenant, enrolled, now)
+        learners = {key.user_id for key, (_, summary) in settled.items()
+                    if summary is not None and summary.state == domain.State.PASSED} | {k.user_id for k in enrolled}
+        if learners:
+            await self._settle_paths(uow, tenant, learners, now)
+
+    async def _settle_paths(self, uow: UnitOfWork, tenant: str, learners: set[str], now: datetime) -> None:
+        """Re-evaluate the learners' path enrollments; the first time one is PASSED, queue its certificate."""
+        for enrollment in await store.lock_enrollments(uow.session, tenant, sorted(learners)):
+            if enrollment.certificate_requested_at is not None:
+                continue
+            stored = await store.get_path_steps(uow.session, tenant, enrollment.learning_path_id, enrollment.version)
+            if stored is None:
+                continue  # the catalog was down when the learner enrolled: evaluated with a later event
+            steps = [domain.PathStep(*step) for step in stored]
+            states = await store.course_states(uow.session, tenant, enrollment.user_id,
+                                               [(s.course_id, s.version) for s in steps])
+            summary = domain.summarize_path(steps, {k: domain.State(r.state) for k, r in states.items()})
+            passed_at = None
+            if summary.state == domain.State.PASSED:
+                passed_at = min(max(states[(s.course_id, s.version)].passed_at for s in steps if s.required), now)
+                key = domain.PathKey(enrollment.user_id, enrollment.learning_path_id, enrollment.version)
+                request_id = domain.path_certificate_request_id(tenant, key)
+                await uow.enqueue(CERTIFICATES, tenant_id=tenant, event_id=request_id,
+                                  message=evidence.IssueCertificateRequest(
+                                      tenant_id=tenant, request_id=request_id, recipient_id=key.user_id,
+                                      learning_path=common_pb2.LearningPathVersionRef(
+                                          learning_path_id=key.learning_path_id, version=key.version),
+                                      issue_time=to_timestamp(passed_at)))
+            await store.update_enrollment(uow.session, tenant, enrollment, summary.state, passed_at=passed_at,
+                                          certificate_requested=passed_at is not None, now=now)
 
     async def _settle(self, uow: UnitOfWork, tenant: str,
                       courses: Sequence[tuple[domain.CourseKey, Row, domain.Structure | None, dict]], now: datetime,

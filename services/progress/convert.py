@@ -185,3 +185,17 @@ def organization_profile(tenant_id: str, row: Row | None, summary: ProgressSumma
         _set_time(message, "maturity_assess_time", row.assessed_at)
         _set_time(message, "update_time", row.updated_at)
     return message
+
+
+def path_progress(key, steps, states: dict, summary, enrolled: bool) -> res.PathProgress:
+    message = res.PathProgress(user_id=key.user_id, learning_path=common_pb2.LearningPathVersionRef(
+        learning_path_id=key.learning_path_id, version=key.version), state=STATE_PROTO[summary.state],
+        percent_complete=summary.percent_complete, enrolled=enrolled)
+    for position, step in enumerate(steps, start=1):
+        row = states.get((step.course_id, step.version))
+        message.steps.add(position=position, course=common_pb2.CourseVersionRef(course_id=step.course_id,
+                                                                                 version=step.version),
+                          required=step.required,
+                          state=STATE_PROTO[State(row.state)] if row else res.PROGRESS_STATE_NOT_STARTED,
+                          percent_complete=row.percent_complete if row else 0)
+    return message

@@ -111,6 +111,13 @@ class ItemKey:
 
 
 @dataclass(frozen=True)
+class PathKey:
+    user_id: str
+    learning_path_id: str
+    version: int
+
+
+@dataclass(frozen=True)
 class Event:
     event_id: str
     course: CourseKey
@@ -118,12 +125,14 @@ class Event:
     kind: EventKind
     score: float
     occur_time: datetime
+    path: PathKey | None = None  # the learning path version the learner takes the course in
 
     def content_hash(self) -> bytes:
         """What makes a redelivery a duplicate: everything but the id, in a fixed rendering."""
         text = "|".join([self.course.user_id, self.course.course_id, str(self.course.version), self.item.item_kind,
                          self.item.item_id, self.item.step_id, self.kind, repr(float(self.score)),
-                         self.occur_time.isoformat()])
+                         self.occur_time.isoformat()]
+                        + ([self.path.learning_path_id, str(self.path.version)] if self.path else []))
         return hashlib.sha256(text.encode()).digest()
 
 
@@ -506,3 +515,49 @@ class ProgressSummary:
         if not self.any_progress:
             return LearningState.NOT_STARTED
         return LearningState.ACTIVE if self.learners_active else LearningState.DORMANT
+
+
+# ---------------------------------------------------------------------------------------------------
+# Learning paths
+# ---------------------------------------------------------------------------------------------------
+
+LEARNING_PATH_NOT_PUBLISHED = "LEARNING_PATH_NOT_PUBLISHED"
+
+
+@dataclass(frozen=True)
+class PathStep:
+    course_id: str
+    version: int
+    required: bool
+
+
+@dataclass(frozen=True)
+class PathSummary:
+    state: State
+    percent_complete: int
+
+
+def summarize_path(steps: Sequence[PathStep], states: dict[tuple[str, int], State]) -> PathSummary:
+    """A path's state from its steps' course states (a course version without progress: NOT_STARTED)."""
+    required = [states.get((s.course_id, s.version), State.NOT_STARTED) for s in steps if s.required]
+    every = [states.get((s.course_id, s.version), State.NOT_STARTED) for s in steps]
+    done = sum(1 for state in required if state >= State.COMPLETED)
+    percent = 100 * done // len(required) if required else 0
+    if required and all(state == State.PASSED for state in required):
+        return PathSummary(State.PASSED, percent)
+    if required and done == len(required):
+        return PathSummary(State.COMPLETED, percent)
+    if any(state > State.NOT_STARTED for state in every):
+        return PathSummary(State.IN_PROGRESS, percent)
+    return PathSummary(State.NOT_STARTED, percent)
+
+
+def path_not_published(path_id: str, version: int) -> FailedPrecondition:
+    return FailedPrecondition(f"learning path {path_id} has no published version {version}",
+                              violation_type=LEARNING_PATH_NOT_PUBLISHED,
+                              subject=f"learning_paths/{path_id}/versions/{version}")
+
+
+def path_certificate_request_id(tenant_id: str, path: PathKey) -> str:
+    return str(uuid.uuid5(CERTIFICATE_NAMESPACE, f"path/{tenant_id}/{path.user_id}/{path.learning_path_id}/"
+                                                 f"{path.version}"))

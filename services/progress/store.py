@@ -548,3 +548,86 @@ async def list_profiles(session: Session, tenant_id: str | None, after: str | No
     if after is not None:
         query = query.where(o.tenant_id > after)
     return list((await session.execute(query.order_by(o.tenant_id).limit(limit))).all())
+
+
+# --- learning paths --------------------------------------------------------------------------------
+
+GET_PATH_STEPS = """
+SELECT steps FROM path_structures WHERE tenant_id = %(tenant)s AND learning_path_id = %(path)s AND version = %(version)s
+"""
+SAVE_PATH_STEPS = """
+INSERT INTO path_structures (tenant_id, learning_path_id, version, steps, fetched_at)
+VALUES (%(tenant)s, %(path)s, %(version)s, %(steps)s, %(now)s) ON CONFLICT DO NOTHING
+"""
+ENROLL = """
+INSERT INTO learning_path_enrollments AS e (tenant_id, user_id, learning_path_id, version, state, enrolled_at,
+                                            updated_at)
+SELECT %(tenant)s, k.user_id, k.path_id, k.version, 1, k.enrolled_at, %(now)s
+FROM unnest(%(user_id)s::uuid[], %(path_id)s::uuid[], %(version)s::int[], %(enrolled_at)s::timestamptz[])
+     AS k(user_id, path_id, version, enrolled_at)
+ON CONFLICT (tenant_id, user_id, learning_path_id, version)
+DO UPDATE SET enrolled_at = LEAST(e.enrolled_at, EXCLUDED.enrolled_at)
+"""
+ENROLLMENTS_OF = """
+SELECT * FROM learning_path_enrollments WHERE tenant_id = %(tenant)s AND user_id = ANY(%(user_id)s::uuid[])
+ORDER BY user_id, learning_path_id, version FOR UPDATE
+"""
+UPDATE_ENROLLMENT = """
+UPDATE learning_path_enrollments SET state = %(state)s, updated_at = %(now)s,
+    passed_at = COALESCE(passed_at, %(passed_at)s),
+    certificate_requested_at = COALESCE(certificate_requested_at, %(certificate_at)s)
+WHERE tenant_id = %(tenant)s AND user_id = %(user_id)s AND learning_path_id = %(path)s AND version = %(version)s
+"""
+COURSE_STATES = """
+SELECT p.course_id, p.version, p.state, p.percent_complete, p.passed_at FROM learning_user_progress p
+JOIN unnest(%(course_id)s::uuid[], %(version)s::int[]) AS k(course_id, version)
+  ON p.course_id = k.course_id AND p.version = k.version
+WHERE p.tenant_id = %(tenant)s AND p.user_id = %(user_id)s
+"""
+ENROLLMENT = """
+SELECT * FROM learning_path_enrollments
+WHERE tenant_id = %(tenant)s AND user_id = %(user_id)s AND learning_path_id = %(path)s AND version = %(version)s
+"""
+
+
+async def get_path_steps(session: Session, tenant_id: str, path_id: str, version: int) -> list | None:
+    return (await session.execute(GET_PATH_STEPS, {"tenant": tenant_id, "path": path_id, "version": version})).scalar()
+
+
+async def save_path_steps(session: Session, tenant_id: str, path_id: str, version: int, steps: list,
+                          now: datetime) -> None:
+    await session.execute(SAVE_PATH_STEPS, {"tenant": tenant_id, "path": path_id, "version": version,
+                                            "steps": Jsonb(steps), "now": now})
+
+
+async def enroll(session: Session, tenant_id: str, enrolled: dict, now: datetime) -> None:
+    """Enroll learners in path versions (PathKey -> first event time); enrolling again changes nothing."""
+    keys = sorted(enrolled, key=lambda k: (k.user_id, k.learning_path_id, k.version))
+    await session.execute(ENROLL, {"tenant": tenant_id, "now": now, "user_id": [k.user_id for k in keys],
+                                   "path_id": [k.learning_path_id for k in keys], "version": [k.version for k in keys],
+                                   "enrolled_at": [enrolled[k] for k in keys]})
+
+
+async def lock_enrollments(session: Session, tenant_id: str, user_ids: Sequence[str]) -> list[Row]:
+    return list(await session.execute(ENROLLMENTS_OF, {"tenant": tenant_id, "user_id": sorted(set(user_ids))}))
+
+
+async def get_enrollment(session: Session, tenant_id: str, user_id: str, path_id: str, version: int) -> Row | None:
+    return (await session.execute(ENROLLMENT, {"tenant": tenant_id, "user_id": user_id, "path": path_id,
+                                               "version": version})).first()
+
+
+async def update_enrollment(session: Session, tenant_id: str, row: Row, state: State, *, passed_at,
+                            certificate_requested: bool, now: datetime) -> None:
+    await session.execute(UPDATE_ENROLLMENT, {
+        "tenant": tenant_id, "user_id": row.user_id, "path": row.learning_path_id, "version": row.version,
+        "state": int(state), "passed_at": passed_at, "now": now,
+        "certificate_at": now if certificate_requested else None})
+
+
+async def course_states(session: Session, tenant_id: str, user_id: str,
+                        courses: Sequence[tuple[str, int]]) -> dict[tuple[str, int], Row]:
+    rows = await session.execute(COURSE_STATES, {"tenant": tenant_id, "user_id": user_id,
+                                                 "course_id": [c for c, _ in courses],
+                                                 "version": [v for _, v in courses]})
+    return {(r.course_id, r.version): r for r in rows}

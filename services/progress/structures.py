@@ -42,6 +42,7 @@ class CourseStructures:
         self._size = size
         self._known: OrderedDict[tuple[str, str, int], domain.Structure] = OrderedDict()
         self._topics: OrderedDict[str, tuple[float, dict[str, set[str]]]] = OrderedDict()
+        self._paths: OrderedDict[tuple[str, str, int], tuple[domain.PathStep, ...]] = OrderedDict()
 
     async def get(self, tenant_id: str, course_id: str, version: int) -> domain.Structure:
         """The structure of a published version; FailedPrecondition if the catalog has no such
@@ -85,6 +86,41 @@ class CourseStructures:
         if response.course_version.state != catalog_res.COURSE_VERSION_STATE_PUBLISHED:
             raise domain.not_published(course_id, version)
         return convert.structure(response.course_version)
+
+    async def path(self, tenant_id: str, path_id: str, version: int) -> tuple[domain.PathStep, ...]:
+        """The steps of a published learning path version; FailedPrecondition if the catalog has no such
+        published version, CatalogUnavailable if it cannot be asked right now."""
+        key = (tenant_id, path_id, version)
+        if key in self._paths:
+            self._paths.move_to_end(key)
+            return self._paths[key]
+        async with self._work.read() as uow:
+            stored = await store.get_path_steps(uow.session, tenant_id, path_id, version)
+        if stored is None:
+            stored = await self._ask_catalog_for_path(tenant_id, path_id, version)
+            async with self._work() as uow:
+                await store.save_path_steps(uow.session, tenant_id, path_id, version, stored, utcnow())
+        steps = tuple(domain.PathStep(course_id, course_version, required)
+                      for course_id, course_version, required in stored)
+        self._paths[key] = steps
+        if len(self._paths) > self._size:
+            self._paths.popitem(last=False)
+        return steps
+
+    async def _ask_catalog_for_path(self, tenant_id: str, path_id: str, version: int) -> list:
+        if self._catalog is None:
+            raise CatalogUnavailable("no catalog configured")
+        try:
+            response = await self._catalog.GetLearningPath(catalog_svc.GetLearningPathRequest(
+                tenant_id=tenant_id, learning_path_id=path_id), timeout=CATALOG_DEADLINE_SECONDS)
+        except grpc.aio.AioRpcError as error:
+            if error.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.INVALID_ARGUMENT):
+                raise domain.path_not_published(path_id, version) from None
+            raise CatalogUnavailable(error.code().name) from None
+        path = response.learning_path
+        if path.status != catalog_res.LEARNING_PATH_STATUS_PUBLISHED or path.version != version:
+            raise domain.path_not_published(path_id, version)
+        return [[step.course.course_id, step.course.version, step.required] for step in path.steps]
 
     async def courses_for_topic(self, tenant_id: str, topic: str) -> list[str]:
         """Ids of the tenant's published courses tagged with `topic` (catalog course metadata

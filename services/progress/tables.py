@@ -215,5 +215,27 @@ organization_profiles = Table(
     Index("organization_learning_profiles_updated_idx", "updated_at"),
 )
 
+path_enrollments = Table(
+    "learning_path_enrollments", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("user_id", ID, nullable=False),
+    Column("learning_path_id", ID, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("state", SmallInteger, nullable=False),  # domain.State
+    _time("enrolled_at"), _time("passed_at", True), _time("certificate_requested_at", True), _time("updated_at"),
+    PrimaryKeyConstraint("tenant_id", "user_id", "learning_path_id", "version"),
+    Index("learning_path_enrollments_path_idx", "tenant_id", "learning_path_id", "version", "user_id"),
+)
+
+path_structures = Table(
+    "path_structures", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("learning_path_id", ID, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("steps", JSONB, nullable=False),  # [[course_id, version, required], ...]
+    _time("fetched_at"),
+    PrimaryKeyConstraint("tenant_id", "learning_path_id", "version"),
+)
+
 outbox = outbox_table(metadata)
 idempotency_keys = idempotency_table(metadata)

@@ -63,10 +63,15 @@ def record_events(request: svc.RecordProgressEventsRequest) -> list[domain.Event
             e.HasField("occur_time"), p + "occur_time") else None
         if occurred is not None:
             v.check(occurred <= latest, p + "occur_time", "must not be more than 5 minutes in the future")
+        path = None
+        if e.HasField("learning_path"):
+            path_id = v.uuid(e.learning_path.learning_path_id, p + "learning_path.learning_path_id")
+            v.check(e.learning_path.version >= 1, p + "learning_path.version", "must be at least 1")
+            path = domain.PathKey(user_id, path_id, e.learning_path.version)
         if not v.items:
             events.append(domain.Event(event_id, domain.CourseKey(user_id, course_id, e.course.version),
                                        domain.ItemKey(item_kind, item_id, e.step_id), kind, float(e.score),
-                                       occurred))
+                                       occurred, path))
     v.raise_if_any()
     return events
 
@@ -297,3 +302,12 @@ def maturity_result(request: svc.RecordMaturityResultRequest) -> domain.Maturity
             v.check(assessed <= utcnow() + MAX_FUTURE, "assess_time", "must not be in the future")
     v.raise_if_any()
     return domain.MaturityResult(assessment, request.maturity_level, float(request.maturity_score), assessed)
+
+
+def path_progress(request: svc.GetPathProgressRequest) -> domain.PathKey:
+    v = Violations()
+    user_id = v.uuid(request.user_id, "user_id")
+    path_id = v.uuid(request.learning_path.learning_path_id, "learning_path.learning_path_id")
+    v.check(request.learning_path.version >= 1, "learning_path.version", "must be at least 1")
+    v.raise_if_any()
+    return domain.PathKey(user_id, path_id, request.learning_path.version)

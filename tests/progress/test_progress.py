@@ -8,6 +8,7 @@ import grpc
 import pytest
 
 from learning.common.v1 import common_pb2
+from learning.evidence.v1 import evidence_service_pb2 as evidence_pb
 from learning.progress.v1 import progress_resources_pb2 as res
 from learning.progress.v1 import progress_service_pb2 as svc
 from tests.progress.conftest import completing_events, event
@@ -232,3 +233,47 @@ def test_bad_tutor_sessions_are_invalid_argument(progress, course):
     assert {"tutor_session.confidence", "tutor_session.guardrail_categories", "tutor_session.summary",
             "tutor_session.prompt_ref", "tutor_session.model_id", "tutor_session.end_time"} <= set(
         field_violations(caught.value))
+
+
+def test_a_learning_path_follows_its_steps_and_is_certified_once_when_every_required_step_passes(
+        progress, catalog, progress_owner_sql):
+    from learning.catalog.v1 import catalog_resources_pb2 as cat
+    from learning.catalog.v1 import catalog_service_pb2 as csvc
+    from tests.progress.conftest import publish_course
+
+    p = progress
+    first, second, optional = publish_course(catalog), publish_course(catalog), publish_course(catalog)
+    steps = [cat.LearningPathStep(course=common_pb2.CourseVersionRef(course_id=c.course_id, version=c.version),
+                                  required=required)
+             for c, required in ((first, True), (second, True), (optional, False))]
+    path = catalog.stub.CreateLearningPath(csvc.CreateLearningPathRequest(
+        tenant_id=p.tenant, title="Buyer track", goal="Buy well", owner_id=str(uuid.uuid4()), steps=steps),
+        metadata=catalog.md).learning_path
+    path = catalog.stub.PublishLearningPath(csvc.PublishLearningPathRequest(
+        tenant_id=p.tenant, learning_path_id=path.learning_path_id), metadata=catalog.md).learning_path
+    ref = common_pb2.LearningPathVersionRef(learning_path_id=path.learning_path_id, version=path.version)
+
+    def path_progress():
+        return p.stub.GetPathProgress(svc.GetPathProgressRequest(tenant_id=p.tenant, user_id=p.learner,
+                                                                 learning_path=ref), metadata=p.learner_md).progress
+
+    assert path_progress().state == res.PROGRESS_STATE_NOT_STARTED and not path_progress().enrolled
+    in_path = completing_events(p.learner, first)
+    for e in in_path:
+        e.learning_path.CopyFrom(ref)
+    p.record(in_path)
+    halfway = path_progress()
+    assert (halfway.state, halfway.percent_complete, halfway.enrolled) == (res.PROGRESS_STATE_IN_PROGRESS, 50, True)
+    assert [s.state for s in halfway.steps] == [res.PROGRESS_STATE_PASSED, res.PROGRESS_STATE_NOT_STARTED,
+                                                 res.PROGRESS_STATE_NOT_STARTED]
+    p.record(completing_events(p.learner, second))  # no path ref needed once enrolled
+    done = path_progress()
+    assert (done.state, done.percent_complete) == (res.PROGRESS_STATE_PASSED, 100)  # the optional step is optional
+    p.record(completing_events(p.learner, second))
+
+    def certificates(kind: str) -> int:
+        return sum(1 for (message,) in progress_owner_sql.execute(
+            "SELECT message FROM outbox WHERE tenant_id = %s AND destination = 'evidence.certificates'", (p.tenant,))
+            if evidence_pb.IssueCertificateRequest.FromString(bytes(message)).WhichOneof("subject") == kind)
+
+    assert (certificates("course"), certificates("learning_path")) == (2, 1)

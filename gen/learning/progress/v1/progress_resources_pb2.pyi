@@ -131,7 +131,7 @@ LEARNING_STATE_ACTIVE: LearningState
 LEARNING_STATE_DORMANT: LearningState
 
 class ProgressEvent(_message.Message):
-    __slots__ = ("event_id", "user_id", "course", "item_kind", "item_id", "step_id", "kind", "score", "occur_time")
+    __slots__ = ("event_id", "user_id", "course", "item_kind", "item_id", "step_id", "kind", "score", "occur_time", "learning_path")
     EVENT_ID_FIELD_NUMBER: _ClassVar[int]
     USER_ID_FIELD_NUMBER: _ClassVar[int]
     COURSE_FIELD_NUMBER: _ClassVar[int]
@@ -141,6 +141,7 @@ class ProgressEvent(_message.Message):
     KIND_FIELD_NUMBER: _ClassVar[int]
     SCORE_FIELD_NUMBER: _ClassVar[int]
     OCCUR_TIME_FIELD_NUMBER: _ClassVar[int]
+    LEARNING_PATH_FIELD_NUMBER: _ClassVar[int]
     event_id: str
     user_id: str
     course: _common_pb2.CourseVersionRef
@@ -150,7 +151,8 @@ class ProgressEvent(_message.Message):
     kind: EventKind
     score: float
     occur_time: _timestamp_pb2.Timestamp
-    def __init__(self, event_id: _Optional[str] = ..., user_id: _Optional[str] = ..., course: _Optional[_Union[_common_pb2.CourseVersionRef, _Mapping]] = ..., item_kind: _Optional[_Union[ItemKind, str]] = ..., item_id: _Optional[str] = ..., step_id: _Optional[str] = ..., kind: _Optional[_Union[EventKind, str]] = ..., score: _Optional[float] = ..., occur_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    learning_path: _common_pb2.LearningPathVersionRef
+    def __init__(self, event_id: _Optional[str] = ..., user_id: _Optional[str] = ..., course: _Optional[_Union[_common_pb2.CourseVersionRef, _Mapping]] = ..., item_kind: _Optional[_Union[ItemKind, str]] = ..., item_id: _Optional[str] = ..., step_id: _Optional[str] = ..., kind: _Optional[_Union[EventKind, str]] = ..., score: _Optional[float] = ..., occur_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., learning_path: _Optional[_Union[_common_pb2.LearningPathVersionRef, _Mapping]] = ...) -> None: ...
 
 class ItemProgress(_message.Message):
     __slots__ = ("item_kind", "item_id", "step_id", "state", "best_score", "start_time", "complete_time")
@@ -313,3 +315,33 @@ class OrganizationLearningProfile(_message.Message):
     learning_state: LearningState
     update_time: _timestamp_pb2.Timestamp
     def __init__(self, tenant_id: _Optional[str] = ..., maturity_level: _Optional[int] = ..., maturity_score: _Optional[float] = ..., maturity_assessment: _Optional[_Union[SourceReference, _Mapping]] = ..., maturity_assess_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., learners_active: _Optional[int] = ..., learners_completed: _Optional[int] = ..., learners_certified: _Optional[int] = ..., learning_state: _Optional[_Union[LearningState, str]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class PathStepProgress(_message.Message):
+    __slots__ = ("position", "course", "required", "state", "percent_complete")
+    POSITION_FIELD_NUMBER: _ClassVar[int]
+    COURSE_FIELD_NUMBER: _ClassVar[int]
+    REQUIRED_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    PERCENT_COMPLETE_FIELD_NUMBER: _ClassVar[int]
+    position: int
+    course: _common_pb2.CourseVersionRef
+    required: bool
+    state: ProgressState
+    percent_complete: int
+    def __init__(self, position: _Optional[int] = ..., course: _Optional[_Union[_common_pb2.CourseVersionRef, _Mapping]] = ..., required: _Optional[bool] = ..., state: _Optional[_Union[ProgressState, str]] = ..., percent_complete: _Optional[int] = ...) -> None: ...
+
+class PathProgress(_message.Message):
+    __slots__ = ("user_id", "learning_path", "state", "percent_complete", "steps", "enrolled")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    LEARNING_PATH_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    PERCENT_COMPLETE_FIELD_NUMBER: _ClassVar[int]
+    STEPS_FIELD_NUMBER: _ClassVar[int]
+    ENROLLED_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    learning_path: _common_pb2.LearningPathVersionRef
+    state: ProgressState
+    percent_complete: int
+    steps: _containers.RepeatedCompositeFieldContainer[PathStepProgress]
+    enrolled: bool
+    def __init__(self, user_id: _Optional[str] = ..., learning_path: _Optional[_Union[_common_pb2.LearningPathVersionRef, _Mapping]] = ..., state: _Optional[_Union[ProgressState, str]] = ..., percent_complete: _Optional[int] = ..., steps: _Optional[_Iterable[_Union[PathStepProgress, _Mapping]]] = ..., enrolled: _Optional[bool] = ...) -> None: ...

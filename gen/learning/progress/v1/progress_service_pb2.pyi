@@ -310,3 +310,19 @@ class ListOrganizationLearningProfilesResponse(_message.Message):
     profiles: _containers.RepeatedCompositeFieldContainer[_progress_resources_pb2.OrganizationLearningProfile]
     next_page_token: str
     def __init__(self, profiles: _Optional[_Iterable[_Union[_progress_resources_pb2.OrganizationLearningProfile, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class GetPathProgressRequest(_message.Message):
+    __slots__ = ("tenant_id", "user_id", "learning_path")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    LEARNING_PATH_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    user_id: str
+    learning_path: _common_pb2.LearningPathVersionRef
+    def __init__(self, tenant_id: _Optional[str] = ..., user_id: _Optional[str] = ..., learning_path: _Optional[_Union[_common_pb2.LearningPathVersionRef, _Mapping]] = ...) -> None: ...
+
+class GetPathProgressResponse(_message.Message):
+    __slots__ = ("progress",)
+    PROGRESS_FIELD_NUMBER: _ClassVar[int]
+    progress: _progress_resources_pb2.PathProgress
+    def __init__(self, progress: _Optional[_Union[_progress_resources_pb2.PathProgress, _Mapping]] = ...) -> None: ...

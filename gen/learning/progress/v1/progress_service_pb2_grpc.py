@@ -45,7 +45,8 @@ class ProgressServiceStub:
     Roles per RPC:
     RecordProgressEvents ...... learner (own lesson and scenario-step events only: user_id = its sub;
     STARTED, VIEWED, COMPLETED), service, admin (any event)
-    GetCourseProgress, ListUserProgress ... learner (own progress only), reviewer, auditor, admin, service
+    GetCourseProgress, GetPathProgress, ListUserProgress ... learner (own progress only), reviewer,
+    auditor, admin, service
     UpgradeCourseProgress ..... learner (own progress only), admin, service
     RecordTutorSession ........ service, admin
     GetTutorSession, ListTutorSessions ... learner (own sessions only), reviewer, auditor, admin, service
@@ -87,6 +88,11 @@ class ProgressServiceStub:
                 '/learning.progress.v1.ProgressService/ListUserProgress',
                 request_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListUserProgressRequest.SerializeToString,
                 response_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListUserProgressResponse.FromString,
+                _registered_method=True)
+        self.GetPathProgress = channel.unary_unary(
+                '/learning.progress.v1.ProgressService/GetPathProgress',
+                request_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.GetPathProgressRequest.SerializeToString,
+                response_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.GetPathProgressResponse.FromString,
                 _registered_method=True)
         self.UpgradeCourseProgress = channel.unary_unary(
                 '/learning.progress.v1.ProgressService/UpgradeCourseProgress',
@@ -175,7 +181,8 @@ class ProgressServiceServicer:
     Roles per RPC:
     RecordProgressEvents ...... learner (own lesson and scenario-step events only: user_id = its sub;
     STARTED, VIEWED, COMPLETED), service, admin (any event)
-    GetCourseProgress, ListUserProgress ... learner (own progress only), reviewer, auditor, admin, service
+    GetCourseProgress, GetPathProgress, ListUserProgress ... learner (own progress only), reviewer,
+    auditor, admin, service
     UpgradeCourseProgress ..... learner (own progress only), admin, service
     RecordTutorSession ........ service, admin
     GetTutorSession, ListTutorSessions ... learner (own sessions only), reviewer, auditor, admin, service
@@ -229,6 +236,19 @@ class ProgressServiceServicer:
         by start_time then course id, version and user id, with keyset page tokens.
         Roles: learner (must filter on its own user_id), reviewer, auditor, admin, service.
         Errors: INVALID_ARGUMENT (bad filter, page_size or page_token), PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPathProgress(self, request, context):
+        """Returns a learner's progress in a published learning path version: each step's course progress
+        and the path's state. The path comes from the catalog (GetLearningPath, cached: published paths
+        never change).
+        Roles: learner (own), reviewer, auditor, admin, service.
+        Errors: INVALID_ARGUMENT, FAILED_PRECONDITION (LEARNING_PATH_NOT_PUBLISHED: no such published
+        path version), UNAVAILABLE (the catalog is needed and does not answer), PERMISSION_DENIED,
+        UNAUTHENTICATED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -394,6 +414,11 @@ def add_ProgressServiceServicer_to_server(servicer, server):
                     request_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListUserProgressRequest.FromString,
                     response_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.ListUserProgressResponse.SerializeToString,
             ),
+            'GetPathProgress': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPathProgress,
+                    request_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.GetPathProgressRequest.FromString,
+                    response_serializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.GetPathProgressResponse.SerializeToString,
+            ),
             'UpgradeCourseProgress': grpc.unary_unary_rpc_method_handler(
                     servicer.UpgradeCourseProgress,
                     request_deserializer=learning_dot_progress_dot_v1_dot_progress__service__pb2.UpgradeCourseProgressRequest.FromString,
@@ -487,7 +512,8 @@ class ProgressService:
     Roles per RPC:
     RecordProgressEvents ...... learner (own lesson and scenario-step events only: user_id = its sub;
     STARTED, VIEWED, COMPLETED), service, admin (any event)
-    GetCourseProgress, ListUserProgress ... learner (own progress only), reviewer, auditor, admin, service
+    GetCourseProgress, GetPathProgress, ListUserProgress ... learner (own progress only), reviewer,
+    auditor, admin, service
     UpgradeCourseProgress ..... learner (own progress only), admin, service
     RecordTutorSession ........ service, admin
     GetTutorSession, ListTutorSessions ... learner (own sessions only), reviewer, auditor, admin, service
@@ -580,6 +606,33 @@ class ProgressService:
             '/learning.progress.v1.ProgressService/ListUserProgress',
             learning_dot_progress_dot_v1_dot_progress__service__pb2.ListUserProgressRequest.SerializeToString,
             learning_dot_progress_dot_v1_dot_progress__service__pb2.ListUserProgressResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPathProgress(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/learning.progress.v1.ProgressService/GetPathProgress',
+            learning_dot_progress_dot_v1_dot_progress__service__pb2.GetPathProgressRequest.SerializeToString,
+            learning_dot_progress_dot_v1_dot_progress__service__pb2.GetPathProgressResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -48,7 +48,8 @@ class ProgressServiceStub:
     Roles per RPC:
       RecordProgressEvents ...... learner (own lesson and scenario-step events only: user_id = its sub;
                                   STARTED, VIEWED, COMPLETED), service, admin (any event)
-      GetCourseProgress, ListUserProgress ... learner (own progress only), reviewer, auditor, admin, service
+      GetCourseProgress, GetPathProgress, ListUserProgress ... learner (own progress only), reviewer,
+                                  auditor, admin, service
       UpgradeCourseProgress ..... learner (own progress only), admin, service
       RecordTutorSession ........ service, admin
       GetTutorSession, ListTutorSessions ... learner (own sessions only), reviewer, auditor, admin, service
@@ -98,6 +99,15 @@ class ProgressServiceStub:
     by start_time then course id, version and user id, with keyset page tokens.
     Roles: learner (must filter on its own user_id), reviewer, auditor, admin, service.
     Errors: INVALID_ARGUMENT (bad filter, page_size or page_token), PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    GetPathProgress: _grpc.UnaryUnaryMultiCallable[_progress_service_pb2.GetPathProgressRequest, _progress_service_pb2.GetPathProgressResponse]
+    """Returns a learner's progress in a published learning path version: each step's course progress
+    and the path's state. The path comes from the catalog (GetLearningPath, cached: published paths
+    never change).
+    Roles: learner (own), reviewer, auditor, admin, service.
+    Errors: INVALID_ARGUMENT, FAILED_PRECONDITION (LEARNING_PATH_NOT_PUBLISHED: no such published
+    path version), UNAVAILABLE (the catalog is needed and does not answer), PERMISSION_DENIED,
+    UNAUTHENTICATED.
     """
     UpgradeCourseProgress: _grpc.UnaryUnaryMultiCallable[_progress_service_pb2.UpgradeCourseProgressRequest, _progress_service_pb2.UpgradeCourseProgressResponse]
     """Moves a learner to a newer published version of a course: items whose stable id exists in both
@@ -211,7 +221,8 @@ class ProgressServiceAsyncStub(ProgressServiceStub):
     Roles per RPC:
       RecordProgressEvents ...... learner (own lesson and scenario-step events only: user_id = its sub;
                                   STARTED, VIEWED, COMPLETED), service, admin (any event)
-      GetCourseProgress, ListUserProgress ... learner (own progress only), reviewer, auditor, admin, service
+      GetCourseProgress, GetPathProgress, ListUserProgress ... learner (own progress only), reviewer,
+                                  auditor, admin, service
       UpgradeCourseProgress ..... learner (own progress only), admin, service
       RecordTutorSession ........ service, admin
       GetTutorSession, ListTutorSessions ... learner (own sessions only), reviewer, auditor, admin, service
@@ -258,6 +269,15 @@ class ProgressServiceAsyncStub(ProgressServiceStub):
     by start_time then course id, version and user id, with keyset page tokens.
     Roles: learner (must filter on its own user_id), reviewer, auditor, admin, service.
     Errors: INVALID_ARGUMENT (bad filter, page_size or page_token), PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    GetPathProgress: _aio.UnaryUnaryMultiCallable[_progress_service_pb2.GetPathProgressRequest, _progress_service_pb2.GetPathProgressResponse]  # type: ignore[assignment]
+    """Returns a learner's progress in a published learning path version: each step's course progress
+    and the path's state. The path comes from the catalog (GetLearningPath, cached: published paths
+    never change).
+    Roles: learner (own), reviewer, auditor, admin, service.
+    Errors: INVALID_ARGUMENT, FAILED_PRECONDITION (LEARNING_PATH_NOT_PUBLISHED: no such published
+    path version), UNAVAILABLE (the catalog is needed and does not answer), PERMISSION_DENIED,
+    UNAUTHENTICATED.
     """
     UpgradeCourseProgress: _aio.UnaryUnaryMultiCallable[_progress_service_pb2.UpgradeCourseProgressRequest, _progress_service_pb2.UpgradeCourseProgressResponse]  # type: ignore[assignment]
     """Moves a learner to a newer published version of a course: items whose stable id exists in both
@@ -370,7 +390,8 @@ class ProgressServiceServicer(metaclass=_abc_1.ABCMeta):
     Roles per RPC:
       RecordProgressEvents ...... learner (own lesson and scenario-step events only: user_id = its sub;
                                   STARTED, VIEWED, COMPLETED), service, admin (any event)
-      GetCourseProgress, ListUserProgress ... learner (own progress only), reviewer, auditor, admin, service
+      GetCourseProgress, GetPathProgress, ListUserProgress ... learner (own progress only), reviewer,
+                                  auditor, admin, service
       UpgradeCourseProgress ..... learner (own progress only), admin, service
       RecordTutorSession ........ service, admin
       GetTutorSession, ListTutorSessions ... learner (own sessions only), reviewer, auditor, admin, service
@@ -433,6 +454,21 @@ class ProgressServiceServicer(metaclass=_abc_1.ABCMeta):
         by start_time then course id, version and user id, with keyset page tokens.
         Roles: learner (must filter on its own user_id), reviewer, auditor, admin, service.
         Errors: INVALID_ARGUMENT (bad filter, page_size or page_token), PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+
+    @_abc_1.abstractmethod
+    def GetPathProgress(
+        self,
+        request: _progress_service_pb2.GetPathProgressRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_progress_service_pb2.GetPathProgressResponse, _abc.Awaitable[_progress_service_pb2.GetPathProgressResponse]]:
+        """Returns a learner's progress in a published learning path version: each step's course progress
+        and the path's state. The path comes from the catalog (GetLearningPath, cached: published paths
+        never change).
+        Roles: learner (own), reviewer, auditor, admin, service.
+        Errors: INVALID_ARGUMENT, FAILED_PRECONDITION (LEARNING_PATH_NOT_PUBLISHED: no such published
+        path version), UNAVAILABLE (the catalog is needed and does not answer), PERMISSION_DENIED,
+        UNAUTHENTICATED.
         """
 
     @_abc_1.abstractmethod
