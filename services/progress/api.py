@@ -81,7 +81,8 @@ class ProgressApi(progress_service_pb2_grpc.ProgressServiceServicer):
                                     "with other content", metadata={"event_id": conflicts[0]})
             if new:
                 await self._apply(uow, tenant, new, structures, now)
-        return svc.RecordProgressEventsResponse(recorded_count=len(new), duplicate_count=len(events) - len(new))
+        return svc.RecordProgressEventsResponse(recorded_count=len(new),
+                                                duplicate_count=len(request.events) - len(new))
 
     async def GetCourseProgress(self, request, context):
         principal = authorize(request.tenant_id, READ_ROLES)
@@ -318,7 +319,8 @@ class ProgressApi(progress_service_pb2_grpc.ProgressServiceServicer):
         await uow.audit(tenant_id=tenant, actor_id=principal.subject, action=action, subject_type="recommendation",
                         subject_id=row.recommendation_id,
                         event_id=domain.audit_event_id(tenant, f"{row.recommendation_id}/{action}"), payload={
-                            "user_id": row.user_id, "course_id": row.course_id, "priority": int(row.priority),
+                            "user_id": row.user_id, "course_id": row.course_id or "",
+                            "learning_path_id": row.learning_path_id or "", "priority": int(row.priority),
                             "status": row.status, "automatic": row.automatic, "gap_id": row.gap_id or "",
                             "source": [row.source_domain, row.source_type, row.source_id],
                             "reason": row.dismiss_reason or row.reason})
@@ -404,12 +406,14 @@ class ProgressApi(progress_service_pb2_grpc.ProgressServiceServicer):
         if enrolled:
             await store.enroll(uow.session, tenant, enrolled, now)
         learners = {key.user_id for key, (_, summary) in settled.items()
-                    if summary is not None and summary.state == domain.State.PASSED} | {k.user_id for k in enrolled}
+                    if summary is not None and summary.state >= domain.State.COMPLETED} | {k.user_id for k in enrolled}
         if learners:
             await self._settle_paths(uow, tenant, learners, now)
 
     async def _settle_paths(self, uow: UnitOfWork, tenant: str, learners: set[str], now: datetime) -> None:
-        """Re-evaluate the learners' path enrollments; the first time one is PASSED, queue its certificate."""
+        """Re-evaluate the learners' path enrollments (after one of their courses reached COMPLETED or they
+        enrolled); the first time one is PASSED, queue its certificate; a path reaching COMPLETED completes
+        the learner's recommendations of it."""
         for enrollment in await store.lock_enrollments(uow.session, tenant, sorted(learners)):
             if enrollment.certificate_requested_at is not None:
                 continue
@@ -433,6 +437,10 @@ class ProgressApi(progress_service_pb2_grpc.ProgressServiceServicer):
                                       issue_time=to_timestamp(passed_at)))
             await store.update_enrollment(uow.session, tenant, enrollment, summary.state, passed_at=passed_at,
                                           certificate_requested=passed_at is not None, now=now)
+            if summary.state >= domain.State.COMPLETED > enrollment.state:
+                await store.complete_recommendations(uow.session, tenant, [(enrollment.user_id,
+                                                                            enrollment.learning_path_id)], now,
+                                                     paths=True)
 
     async def _settle(self, uow: UnitOfWork, tenant: str,
                       courses: Sequence[tuple[domain.CourseKey, Row, domain.Structure | None, dict]], now: datetime,

@@ -160,7 +160,8 @@ def gap(row: Row) -> res.KnowledgeGap:
 
 def recommendation(row: Row) -> res.Recommendation:
     message = res.Recommendation(
-        recommendation_id=row.recommendation_id, user_id=row.user_id, course_id=row.course_id,
+        recommendation_id=row.recommendation_id, user_id=row.user_id, course_id=row.course_id or "",
+        learning_path_id=row.learning_path_id or "",
         priority=int(row.priority), reason=row.reason,
         source=source(row.source_domain, row.source_type, row.source_id), gap_id=row.gap_id or "",
         status=RECOMMENDATION_STATUS_PROTO[RecommendationStatus(row.status)], dismiss_reason=row.dismiss_reason,

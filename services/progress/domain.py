@@ -451,12 +451,13 @@ class Gap:
 @dataclass(frozen=True)
 class NewRecommendation:
     user_id: str
-    course_id: str
+    course_id: str | None  # exactly one of course_id and learning_path_id
     priority: Priority
     reason: str
     source: SourceRef
     gap_id: str | None
     request_id: str = ""
+    learning_path_id: str | None = None
 
 
 def normalize_topic(topic: str) -> str:

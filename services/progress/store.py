@@ -425,10 +425,10 @@ async def list_gaps(session: Session, tenant_id: str, filters, after: tuple | No
 # --- recommendations -------------------------------------------------------------------------------
 
 INSERT_RECOMMENDATION = """
-INSERT INTO learning_recommendations (tenant_id, recommendation_id, user_id, course_id, priority, reason,
-    source_domain, source_type, source_id, gap_id, status, dismiss_reason, automatic, created_at, updated_at)
-VALUES (%(tenant)s, gen_random_uuid(), %(user_id)s, %(course_id)s, %(priority)s, %(reason)s, %(sd)s, %(st)s,
-        %(si)s, %(gap_id)s, 'open', '', %(automatic)s, %(now)s, %(now)s)
+INSERT INTO learning_recommendations (tenant_id, recommendation_id, user_id, course_id, learning_path_id, priority,
+    reason, source_domain, source_type, source_id, gap_id, status, dismiss_reason, automatic, created_at, updated_at)
+VALUES (%(tenant)s, gen_random_uuid(), %(user_id)s, %(course_id)s, %(path_id)s, %(priority)s, %(reason)s, %(sd)s,
+        %(st)s, %(si)s, %(gap_id)s, 'open', '', %(automatic)s, %(now)s, %(now)s)
 ON CONFLICT (tenant_id, gap_id, course_id) WHERE automatic DO NOTHING
 RETURNING *
 """
@@ -438,7 +438,8 @@ async def insert_recommendation(session: Session, tenant_id: str, new: NewRecomm
                                 now: datetime) -> Row | None:
     """The new recommendation; None for an automatic one that exists already for this gap and course."""
     return (await session.execute(INSERT_RECOMMENDATION, {
-        "tenant": tenant_id, "user_id": new.user_id, "course_id": new.course_id, "priority": int(new.priority),
+        "tenant": tenant_id, "user_id": new.user_id, "course_id": new.course_id, "path_id": new.learning_path_id,
+        "priority": int(new.priority),
         "reason": new.reason, "sd": new.source.domain, "st": new.source.type, "si": new.source.id,
         "gap_id": new.gap_id, "automatic": automatic, "now": now})).first()
 
@@ -454,8 +455,8 @@ DISMISS_RECOMMENDATION = Query(recommendations.update().where(
     .returning(*recommendations.c))
 COMPLETE_RECOMMENDATIONS = """
 UPDATE learning_recommendations r SET status = 'completed', updated_at = %(now)s
-FROM unnest(%(user_id)s::uuid[], %(course_id)s::uuid[]) AS done(user_id, course_id)
-WHERE r.tenant_id = %(tenant)s AND r.user_id = done.user_id AND r.course_id = done.course_id AND r.status = 'open'
+FROM unnest(%(user_id)s::uuid[], %(target)s::uuid[]) AS done(user_id, target)
+WHERE r.tenant_id = %(tenant)s AND r.user_id = done.user_id AND r.{column} = done.target AND r.status = 'open'
 RETURNING r.gap_id
 """
 
@@ -473,11 +474,13 @@ async def dismiss_recommendation(session: Session, tenant_id: str, recommendatio
 
 
 async def complete_recommendations(session: Session, tenant_id: str, done: Sequence[tuple[str, str]],
-                                   now: datetime) -> int:
-    """Learners completed these (user, course): their open recommendations of the course are completed
-    and the gaps those addressed are addressed. Returns how many recommendations completed."""
-    rows = list(await session.execute(COMPLETE_RECOMMENDATIONS, {
-        "tenant": tenant_id, "now": now, "user_id": [u for u, _ in done], "course_id": [c for _, c in done]}))
+                                   now: datetime, *, paths: bool = False) -> int:
+    """Learners completed these (user, course) (or, with `paths`, (user, learning path)): their open
+    recommendations of it are completed and the gaps those addressed are addressed. Returns how many
+    recommendations completed."""
+    sql = COMPLETE_RECOMMENDATIONS.format(column="learning_path_id" if paths else "course_id")
+    rows = list(await session.execute(sql, {
+        "tenant": tenant_id, "now": now, "user_id": [u for u, _ in done], "target": [t for _, t in done]}))
     gap_ids = [row.gap_id for row in rows if row.gap_id is not None]
     if gap_ids:
         await session.execute(ADDRESS_GAPS, {"tenant": tenant_id, "now": now, "gap_ids": gap_ids})

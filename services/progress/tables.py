@@ -178,7 +178,8 @@ recommendations = Table(
     Column("tenant_id", Text, nullable=False),
     Column("recommendation_id", ID, nullable=False),
     Column("user_id", ID, nullable=False),
-    Column("course_id", ID, nullable=False),
+    Column("course_id", ID),  # exactly one of course_id and learning_path_id
+    Column("learning_path_id", ID),
     Column("priority", SmallInteger, nullable=False),  # domain.Priority
     Column("reason", Text, nullable=False),
     Column("source_domain", Text, nullable=False),
@@ -194,6 +195,8 @@ recommendations = Table(
     Index("learning_recommendations_status_idx", "tenant_id", "status", "created_at", "recommendation_id"),
     Index("learning_recommendations_created_idx", "tenant_id", "created_at", "recommendation_id"),
     Index("learning_recommendations_open_course_idx", "tenant_id", "user_id", "course_id",
+          postgresql_where=text("status = 'open'")),
+    Index("learning_recommendations_open_path_idx", "tenant_id", "user_id", "learning_path_id",
           postgresql_where=text("status = 'open'")),
     Index("learning_recommendations_source_idx", "tenant_id", "source_domain", "source_type", "source_id"),
     Index("learning_recommendations_gap_idx", "tenant_id", "gap_id"),

@@ -31,13 +31,11 @@ def record_events(request: svc.RecordProgressEventsRequest) -> list[domain.Event
     v = Violations()
     v.check(1 <= len(request.events) <= domain.MAX_EVENTS, "events", f"must hold 1-{domain.MAX_EVENTS} events")
     latest = utcnow() + MAX_FUTURE
-    events, seen = [], set()
+    events: list[domain.Event] = []
+    seen: dict[str, domain.Event] = {}
     for index, e in enumerate(request.events[:domain.MAX_EVENTS]):
         p = f"events[{index}]."
         event_id = v.uuid(e.event_id, p + "event_id")
-        if event_id:
-            v.check(event_id not in seen, p + "event_id", "appears twice in the batch")
-            seen.add(event_id)
         user_id = v.uuid(e.user_id, p + "user_id")
         course_id = v.uuid(e.course.course_id, p + "course.course_id")
         v.check(e.course.version >= 1, p + "course.version", "must be at least 1")
@@ -69,9 +67,13 @@ def record_events(request: svc.RecordProgressEventsRequest) -> list[domain.Event
             v.check(e.learning_path.version >= 1, p + "learning_path.version", "must be at least 1")
             path = domain.PathKey(user_id, path_id, e.learning_path.version)
         if not v.items:
-            events.append(domain.Event(event_id, domain.CourseKey(user_id, course_id, e.course.version),
-                                       domain.ItemKey(item_kind, item_id, e.step_id), kind, float(e.score),
-                                       occurred, path))
+            new = domain.Event(event_id, domain.CourseKey(user_id, course_id, e.course.version),
+                               domain.ItemKey(item_kind, item_id, e.step_id), kind, float(e.score), occurred, path)
+            if event_id not in seen:  # the same event twice in a batch counts once, like a redelivery
+                seen[event_id] = new
+                events.append(new)
+            else:
+                v.check(seen[event_id] == new, p + "event_id", "appears twice in the batch with different content")
     v.raise_if_any()
     return events
 
@@ -260,13 +262,17 @@ def create_recommendation(request: svc.CreateRecommendationRequest) -> domain.Ne
     request_id = v.uuid(request.request_id, "request_id", required=False)
     r, p = request.recommendation, "recommendation."
     user_id = v.uuid(r.user_id, p + "user_id")
-    course_id = v.uuid(r.course_id, p + "course_id")
+    course_id = v.uuid(r.course_id, p + "course_id", required=False) or None
+    path_id = v.uuid(r.learning_path_id, p + "learning_path_id", required=False) or None
+    v.check((course_id is None) != (path_id is None), p + "course_id",
+            "exactly one of course_id and learning_path_id is required")
     v.enum(r.priority, p + "priority", PRIORITIES)
     reason = v.trimmed(r.reason, p + "reason", max_len=1000)
     trigger = _source(v, r.source, p + "source") if v.required(r.HasField("source"), p + "source") else None
     gap_id = v.uuid(r.gap_id, p + "gap_id", required=False) or None
     v.raise_if_any()
-    return domain.NewRecommendation(user_id, course_id, PRIORITIES[r.priority], reason, trigger, gap_id, request_id)
+    return domain.NewRecommendation(user_id, course_id, PRIORITIES[r.priority], reason, trigger, gap_id, request_id,
+                                    path_id)
 
 
 @dataclass(frozen=True)

@@ -258,6 +258,11 @@ def test_a_learning_path_follows_its_steps_and_is_certified_once_when_every_requ
                                                                  learning_path=ref), metadata=p.learner_md).progress
 
     assert path_progress().state == res.PROGRESS_STATE_NOT_STARTED and not path_progress().enrolled
+    recommended = p.stub.CreateRecommendation(svc.CreateRecommendationRequest(
+        tenant_id=p.tenant, recommendation=res.Recommendation(
+            user_id=p.learner, learning_path_id=path.learning_path_id, priority=res.RECOMMENDATION_PRIORITY_HIGH,
+            reason="The buyer track", source=res.SourceReference(domain="people", type="manager_request", id="m-1"))),
+        metadata=p.service_md).recommendation
     in_path = completing_events(p.learner, first)
     for e in in_path:
         e.learning_path.CopyFrom(ref)
@@ -277,3 +282,38 @@ def test_a_learning_path_follows_its_steps_and_is_certified_once_when_every_requ
             if evidence_pb.IssueCertificateRequest.FromString(bytes(message)).WhichOneof("subject") == kind)
 
     assert (certificates("course"), certificates("learning_path")) == (2, 1)
+    mine = p.stub.ListRecommendations(svc.ListRecommendationsRequest(tenant_id=p.tenant, user_id=p.learner),
+                                      metadata=p.learner_md).recommendations
+    assert [(r.recommendation_id, r.status) for r in mine] == [(recommended.recommendation_id,
+                                                                 res.RECOMMENDATION_STATUS_COMPLETED)]
+
+
+def test_the_stored_progress_is_the_same_for_any_order_and_duplicates_of_the_events(progress, course):
+    """The database fold (OR of marks, max score, earliest times) agrees with domain.fold: the same
+    events delivered in different orders and batches, some twice, give the same stored progress."""
+    import random
+
+    p = progress
+    chance = random.Random(20261124)
+    learners = [str(uuid.uuid4()) for _ in range(3)]
+    template = [
+        (res.ITEM_KIND_LESSON, course.video, res.EVENT_KIND_STARTED, 0.0, 300),
+        (res.ITEM_KIND_LESSON, course.video, res.EVENT_KIND_VIEWED, 0.0, 250),
+        (res.ITEM_KIND_QUIZ, course.quiz, res.EVENT_KIND_QUIZ_FAILED, 0.3, 200),
+        (res.ITEM_KIND_QUIZ, course.quiz, res.EVENT_KIND_QUIZ_PASSED, 0.85, 150),
+        (res.ITEM_KIND_QUIZ, course.quiz, res.EVENT_KIND_QUIZ_FAILED, 0.5, 100),  # a late failure
+        (res.ITEM_KIND_LESSON, course.scenario, res.EVENT_KIND_COMPLETED, 0.0, 50),
+    ]
+    seen = []
+    for learner in learners:
+        events = [event(learner, course.course_id, course.version, kind, item, what, score=score, seconds_ago=ago)
+                  for kind, item, what, score, ago in template]
+        order = events + chance.sample(events, 3)  # three duplicates
+        chance.shuffle(order)
+        cut = chance.randint(1, len(order) - 1)
+        for batch in (order[:cut], order[cut:]):
+            p.record(batch)
+        got = p.get(course.course_id, course.version, user_id=learner)
+        seen.append([(i.item_id, i.state, round(i.best_score, 6)) for i in got.items] + [got.state, got.percent_complete])
+    assert seen[0] == seen[1] == seen[2]
+    assert seen[0][2][1:] == (res.PROGRESS_STATE_PASSED, 0.85)  # the quiz stays passed with its best score

@@ -265,7 +265,7 @@ class KnowledgeGap(_message.Message):
     def __init__(self, gap_id: _Optional[str] = ..., user_id: _Optional[str] = ..., topic_area: _Optional[str] = ..., severity: _Optional[_Union[GapSeverity, str]] = ..., evidence: _Optional[_Iterable[_Union[SourceReference, _Mapping]]] = ..., source: _Optional[_Union[SourceReference, _Mapping]] = ..., status: _Optional[_Union[GapStatus, str]] = ..., dismiss_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Recommendation(_message.Message):
-    __slots__ = ("recommendation_id", "user_id", "course_id", "priority", "reason", "source", "gap_id", "status", "dismiss_reason", "automatic", "create_time", "update_time")
+    __slots__ = ("recommendation_id", "user_id", "course_id", "priority", "reason", "source", "gap_id", "status", "dismiss_reason", "automatic", "create_time", "update_time", "learning_path_id")
     RECOMMENDATION_ID_FIELD_NUMBER: _ClassVar[int]
     USER_ID_FIELD_NUMBER: _ClassVar[int]
     COURSE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -278,6 +278,7 @@ class Recommendation(_message.Message):
     AUTOMATIC_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    LEARNING_PATH_ID_FIELD_NUMBER: _ClassVar[int]
     recommendation_id: str
     user_id: str
     course_id: str
@@ -290,7 +291,8 @@ class Recommendation(_message.Message):
     automatic: bool
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, recommendation_id: _Optional[str] = ..., user_id: _Optional[str] = ..., course_id: _Optional[str] = ..., priority: _Optional[_Union[RecommendationPriority, str]] = ..., reason: _Optional[str] = ..., source: _Optional[_Union[SourceReference, _Mapping]] = ..., gap_id: _Optional[str] = ..., status: _Optional[_Union[RecommendationStatus, str]] = ..., dismiss_reason: _Optional[str] = ..., automatic: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    learning_path_id: str
+    def __init__(self, recommendation_id: _Optional[str] = ..., user_id: _Optional[str] = ..., course_id: _Optional[str] = ..., priority: _Optional[_Union[RecommendationPriority, str]] = ..., reason: _Optional[str] = ..., source: _Optional[_Union[SourceReference, _Mapping]] = ..., gap_id: _Optional[str] = ..., status: _Optional[_Union[RecommendationStatus, str]] = ..., dismiss_reason: _Optional[str] = ..., automatic: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., learning_path_id: _Optional[str] = ...) -> None: ...
 
 class OrganizationLearningProfile(_message.Message):
     __slots__ = ("tenant_id", "maturity_level", "maturity_score", "maturity_assessment", "maturity_assess_time", "learners_active", "learners_completed", "learners_certified", "learning_state", "update_time")

@@ -206,8 +206,9 @@ class ProgressServiceServicer:
 
     def RecordProgressEvents(self, request, context):
         """Records a batch of 1-500 progress events, all or none. Events already recorded (same event_id,
-        same content) count as duplicates and change nothing; an event_id recorded before with different
-        content is ALREADY_EXISTS (ErrorInfo.metadata "event_id"), and nothing of the batch is written.
+        same content, also twice in one batch) count as duplicates and change nothing; an event_id recorded
+        before with different content is ALREADY_EXISTS (ErrorInfo.metadata "event_id"), twice in one batch
+        with different content INVALID_ARGUMENT, and nothing of the batch is written.
         Events of a course version whose structure the catalog cannot give right now (catalog down) are
         kept and applied as soon as it answers (CourseProgress.structure_pending meanwhile).
         Roles: learner (own lesson/scenario-step STARTED, VIEWED, COMPLETED events), service, admin.

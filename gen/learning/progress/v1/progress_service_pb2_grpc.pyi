@@ -77,8 +77,9 @@ class ProgressServiceStub:
     def __new__(cls, channel: _aio.Channel) -> ProgressServiceAsyncStub: ...
     RecordProgressEvents: _grpc.UnaryUnaryMultiCallable[_progress_service_pb2.RecordProgressEventsRequest, _progress_service_pb2.RecordProgressEventsResponse]
     """Records a batch of 1-500 progress events, all or none. Events already recorded (same event_id,
-    same content) count as duplicates and change nothing; an event_id recorded before with different
-    content is ALREADY_EXISTS (ErrorInfo.metadata "event_id"), and nothing of the batch is written.
+    same content, also twice in one batch) count as duplicates and change nothing; an event_id recorded
+    before with different content is ALREADY_EXISTS (ErrorInfo.metadata "event_id"), twice in one batch
+    with different content INVALID_ARGUMENT, and nothing of the batch is written.
     Events of a course version whose structure the catalog cannot give right now (catalog down) are
     kept and applied as soon as it answers (CourseProgress.structure_pending meanwhile).
     Roles: learner (own lesson/scenario-step STARTED, VIEWED, COMPLETED events), service, admin.
@@ -247,8 +248,9 @@ class ProgressServiceAsyncStub(ProgressServiceStub):
     def __init__(self, channel: _aio.Channel) -> None: ...
     RecordProgressEvents: _aio.UnaryUnaryMultiCallable[_progress_service_pb2.RecordProgressEventsRequest, _progress_service_pb2.RecordProgressEventsResponse]  # type: ignore[assignment]
     """Records a batch of 1-500 progress events, all or none. Events already recorded (same event_id,
-    same content) count as duplicates and change nothing; an event_id recorded before with different
-    content is ALREADY_EXISTS (ErrorInfo.metadata "event_id"), and nothing of the batch is written.
+    same content, also twice in one batch) count as duplicates and change nothing; an event_id recorded
+    before with different content is ALREADY_EXISTS (ErrorInfo.metadata "event_id"), twice in one batch
+    with different content INVALID_ARGUMENT, and nothing of the batch is written.
     Events of a course version whose structure the catalog cannot give right now (catalog down) are
     kept and applied as soon as it answers (CourseProgress.structure_pending meanwhile).
     Roles: learner (own lesson/scenario-step STARTED, VIEWED, COMPLETED events), service, admin.
@@ -420,8 +422,9 @@ class ProgressServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_progress_service_pb2.RecordProgressEventsResponse, _abc.Awaitable[_progress_service_pb2.RecordProgressEventsResponse]]:
         """Records a batch of 1-500 progress events, all or none. Events already recorded (same event_id,
-        same content) count as duplicates and change nothing; an event_id recorded before with different
-        content is ALREADY_EXISTS (ErrorInfo.metadata "event_id"), and nothing of the batch is written.
+        same content, also twice in one batch) count as duplicates and change nothing; an event_id recorded
+        before with different content is ALREADY_EXISTS (ErrorInfo.metadata "event_id"), twice in one batch
+        with different content INVALID_ARGUMENT, and nothing of the batch is written.
         Events of a course version whose structure the catalog cannot give right now (catalog down) are
         kept and applied as soon as it answers (CourseProgress.structure_pending meanwhile).
         Roles: learner (own lesson/scenario-step STARTED, VIEWED, COMPLETED events), service, admin.
