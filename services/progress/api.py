@@ -70,6 +70,8 @@ class ProgressApi(progress_service_pb2_grpc.ProgressServiceServicer):
         events = validate.record_events(request)
         if not principal.has_any({SERVICE, ADMIN}):
             domain.check_learner_events(principal.subject, events)
+        elif not principal.has_any({SERVICE}):
+            domain.check_admin_events(events)
         tenant, now = request.tenant_id, utcnow()
         structures = await self._structures_of(tenant, events)
         await self._paths_of(tenant, events)

@@ -317,6 +317,14 @@ def check_learner_events(subject: str, events: Sequence[Event]) -> None:
             raise PermissionDenied(f"events[{index}]: scored and reviewed outcomes are recorded by services")
 
 
+def check_admin_events(events: Sequence[Event]) -> None:
+    """An admin may record lesson progress for the tenant's learners, but scored and reviewed outcomes
+    (quizzes, exercises, training sessions) come only from the services that observed them."""
+    for index, event in enumerate(events):
+        if event.kind not in LEARNER_EVENTS or event.item.item_kind not in LEARNER_ITEMS:
+            raise PermissionDenied(f"events[{index}]: scored and reviewed outcomes are recorded by services")
+
+
 def check_items_in_version(events: Sequence[tuple[int, Event]], structure: Structure) -> None:
     missing = [index for index, event in events if not structure.contains(event.item)]
     if missing:

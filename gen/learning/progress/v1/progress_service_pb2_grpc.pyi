@@ -47,7 +47,9 @@ class ProgressServiceStub:
 
     Roles per RPC:
       RecordProgressEvents ...... learner (own lesson and scenario-step events only: user_id = its sub;
-                                  STARTED, VIEWED, COMPLETED), service, admin (any event)
+                                  STARTED, VIEWED, COMPLETED), admin (lesson and scenario-step events of
+                                  any learner), service (any event: only services record scored and
+                                  reviewed outcomes)
       GetCourseProgress, GetPathProgress, ListUserProgress ... learner (own progress only), reviewer,
                                   auditor, admin, service
       UpgradeCourseProgress ..... learner (own progress only), admin, service
@@ -82,7 +84,8 @@ class ProgressServiceStub:
     with different content INVALID_ARGUMENT, and nothing of the batch is written.
     Events of a course version whose structure the catalog cannot give right now (catalog down) are
     kept and applied as soon as it answers (CourseProgress.structure_pending meanwhile).
-    Roles: learner (own lesson/scenario-step STARTED, VIEWED, COMPLETED events), service, admin.
+    Roles: learner (own lesson/scenario-step STARTED, VIEWED, COMPLETED events), admin (such events of
+    any learner), service (any event, scored outcomes included).
     Errors: INVALID_ARGUMENT (bad event fields), ALREADY_EXISTS (event_id reused),
     FAILED_PRECONDITION (COURSE_VERSION_NOT_PUBLISHED: the catalog has no such published version;
     ITEM_NOT_IN_VERSION: the item is not part of the version), PERMISSION_DENIED, UNAUTHENTICATED.
@@ -221,7 +224,9 @@ class ProgressServiceAsyncStub(ProgressServiceStub):
 
     Roles per RPC:
       RecordProgressEvents ...... learner (own lesson and scenario-step events only: user_id = its sub;
-                                  STARTED, VIEWED, COMPLETED), service, admin (any event)
+                                  STARTED, VIEWED, COMPLETED), admin (lesson and scenario-step events of
+                                  any learner), service (any event: only services record scored and
+                                  reviewed outcomes)
       GetCourseProgress, GetPathProgress, ListUserProgress ... learner (own progress only), reviewer,
                                   auditor, admin, service
       UpgradeCourseProgress ..... learner (own progress only), admin, service
@@ -253,7 +258,8 @@ class ProgressServiceAsyncStub(ProgressServiceStub):
     with different content INVALID_ARGUMENT, and nothing of the batch is written.
     Events of a course version whose structure the catalog cannot give right now (catalog down) are
     kept and applied as soon as it answers (CourseProgress.structure_pending meanwhile).
-    Roles: learner (own lesson/scenario-step STARTED, VIEWED, COMPLETED events), service, admin.
+    Roles: learner (own lesson/scenario-step STARTED, VIEWED, COMPLETED events), admin (such events of
+    any learner), service (any event, scored outcomes included).
     Errors: INVALID_ARGUMENT (bad event fields), ALREADY_EXISTS (event_id reused),
     FAILED_PRECONDITION (COURSE_VERSION_NOT_PUBLISHED: the catalog has no such published version;
     ITEM_NOT_IN_VERSION: the item is not part of the version), PERMISSION_DENIED, UNAUTHENTICATED.
@@ -391,7 +397,9 @@ class ProgressServiceServicer(metaclass=_abc_1.ABCMeta):
 
     Roles per RPC:
       RecordProgressEvents ...... learner (own lesson and scenario-step events only: user_id = its sub;
-                                  STARTED, VIEWED, COMPLETED), service, admin (any event)
+                                  STARTED, VIEWED, COMPLETED), admin (lesson and scenario-step events of
+                                  any learner), service (any event: only services record scored and
+                                  reviewed outcomes)
       GetCourseProgress, GetPathProgress, ListUserProgress ... learner (own progress only), reviewer,
                                   auditor, admin, service
       UpgradeCourseProgress ..... learner (own progress only), admin, service
@@ -427,7 +435,8 @@ class ProgressServiceServicer(metaclass=_abc_1.ABCMeta):
         with different content INVALID_ARGUMENT, and nothing of the batch is written.
         Events of a course version whose structure the catalog cannot give right now (catalog down) are
         kept and applied as soon as it answers (CourseProgress.structure_pending meanwhile).
-        Roles: learner (own lesson/scenario-step STARTED, VIEWED, COMPLETED events), service, admin.
+        Roles: learner (own lesson/scenario-step STARTED, VIEWED, COMPLETED events), admin (such events of
+        any learner), service (any event, scored outcomes included).
         Errors: INVALID_ARGUMENT (bad event fields), ALREADY_EXISTS (event_id reused),
         FAILED_PRECONDITION (COURSE_VERSION_NOT_PUBLISHED: the catalog has no such published version;
         ITEM_NOT_IN_VERSION: the item is not part of the version), PERMISSION_DENIED, UNAUTHENTICATED.
