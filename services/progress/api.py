@@ -354,15 +354,16 @@ class ProgressApi(progress_service_pb2_grpc.ProgressServiceServicer):
         async with self.work(context) as uow:
             rows = await store.list_profiles(uow.session, None if every_tenant else principal.tenant_id,
                                              after[0] if after else None, limit + 1)
-            profiles = [convert.organization_profile(row.tenant_id, row,
-                                                     await store.progress_summary(uow.session, row.tenant_id))
+            summaries = await store.progress_summaries(uow.session, [row.tenant_id for row in rows[:limit]])
+            profiles = [convert.organization_profile(row.tenant_id, row, summaries[row.tenant_id])
                         for row in rows[:limit]]
         token = PROFILE_PAGES.encode((rows[limit - 1].tenant_id,), scope) if len(rows) > limit else ""
         return svc.ListOrganizationLearningProfilesResponse(profiles=profiles, next_page_token=token)
 
     async def _profile(self, uow: UnitOfWork, tenant: str):
         row = await store.get_profile(uow.session, tenant)
-        return convert.organization_profile(tenant, row, await store.progress_summary(uow.session, tenant))
+        summaries = await store.progress_summaries(uow.session, [tenant])
+        return convert.organization_profile(tenant, row, summaries[tenant])
 
     # -- applying events ----------------------------------------------------------------------------
 

@@ -518,12 +518,15 @@ ON CONFLICT (tenant_id) DO UPDATE SET maturity_level = EXCLUDED.maturity_level,
 WHERE o.assessed_at < EXCLUDED.assessed_at
 """
 PROFILE = Query(select(organization_profiles).where(organization_profiles.c.tenant_id == bindparam("tenant_id")))
-SUMMARY = """
-SELECT count(DISTINCT user_id) FILTER (WHERE updated_at >= now() - make_interval(days => %(days)s)) AS active,
-       count(DISTINCT user_id) FILTER (WHERE state >= 3) AS completed,
-       count(DISTINCT user_id) FILTER (WHERE certificate_requested_at IS NOT NULL) AS certified,
-       count(*) > 0 AS any_progress
-FROM learning_user_progress WHERE tenant_id = %(tenant)s
+SUMMARIES = """
+SELECT t.tenant_id,
+       count(DISTINCT p.user_id) FILTER (WHERE p.updated_at >= now() - make_interval(days => %(days)s)) AS active,
+       count(DISTINCT p.user_id) FILTER (WHERE p.state >= 3) AS completed,
+       count(DISTINCT p.user_id) FILTER (WHERE p.certificate_requested_at IS NOT NULL) AS certified,
+       count(p.user_id) > 0 AS any_progress
+FROM unnest(%(tenants)s::text[]) AS t(tenant_id)
+LEFT JOIN learning_user_progress p ON p.tenant_id = t.tenant_id
+GROUP BY t.tenant_id
 """
 
 
@@ -538,9 +541,10 @@ async def get_profile(session: Session, tenant_id: str) -> Row | None:
     return (await session.execute(PROFILE, tenant_id=tenant_id)).first()
 
 
-async def progress_summary(session: Session, tenant_id: str) -> ProgressSummary:
-    row = (await session.execute(SUMMARY, {"tenant": tenant_id, "days": ACTIVE_DAYS})).one()
-    return ProgressSummary(row.active, row.completed, row.certified, row.any_progress)
+async def progress_summaries(session: Session, tenant_ids: Sequence[str]) -> dict[str, ProgressSummary]:
+    """Each tenant's progress summary, computed from its learners' course rows in one statement."""
+    rows = await session.execute(SUMMARIES, {"tenants": list(tenant_ids), "days": ACTIVE_DAYS})
+    return {r.tenant_id: ProgressSummary(r.active, r.completed, r.certified, r.any_progress) for r in rows}
 
 
 async def list_profiles(session: Session, tenant_id: str | None, after: str | None, limit: int) -> list[Row]:
