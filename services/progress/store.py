@@ -141,8 +141,9 @@ async def update_courses(session: Session, tenant_id: str, updates: Sequence[Cou
         "course_id": [u.key.course_id for u in updates], "version": [u.key.version for u in updates],
         "state": [int(x.state if x else State.IN_PROGRESS) for x in s],
         "percent": [x.percent_complete if x else 0 for x in s],
-        "completed_at": [x.completed_at if x else None for x in s], "passed_at": [x.passed_at if x else None for x in s],
-        "pending": [x is None for x in s], "certificate_at": [now if u.certificate_requested else None for u in updates],
+        "completed_at": [x.completed_at if x else None for x in s],
+        "passed_at": [x.passed_at if x else None for x in s], "pending": [x is None for x in s],
+        "certificate_at": [now if u.certificate_requested else None for u in updates],
         "upgraded_from": [u.upgraded_from for u in updates]})
     return {CourseKey(r.user_id, r.course_id, r.version): r for r in rows}
 
@@ -174,7 +175,8 @@ WHERE p.tenant_id = %(tenant)s AND p.user_id = %(user_id)s AND p.course_id = %(c
 """
 
 
-async def course_with_items(session: Session, tenant_id: str, key: CourseKey) -> tuple[Row | None, dict[ItemKey, ItemFold]]:
+async def course_with_items(session: Session, tenant_id: str,
+                            key: CourseKey) -> tuple[Row | None, dict[ItemKey, ItemFold]]:
     """A learner's course row and its items in one statement (a read needs no transaction)."""
     rows = list(await session.execute(COURSE_WITH_ITEMS, {"tenant": tenant_id, "user_id": key.user_id,
                                                           "course_id": key.course_id, "version": key.version}))
@@ -350,7 +352,8 @@ async def list_tutor_sessions(session: Session, tenant_id: str, filters, after: 
         query = query.where(t.started_at < filters.started_before)
     if after is not None:
         query = query.where(tuple_(t.started_at, t.tutor_session_id) < tuple_(
-            bindparam("a0", after[0], type_=t.started_at.type), bindparam("a1", after[1], type_=t.tutor_session_id.type)))
+            bindparam("a0", after[0], type_=t.started_at.type),
+            bindparam("a1", after[1], type_=t.tutor_session_id.type)))
     query = query.order_by(t.started_at.desc(), t.tutor_session_id.desc()).limit(limit)
     return list((await session.execute(query)).all())
 
