@@ -35,7 +35,7 @@ from learning.progress.v1 import progress_resources_pb2 as res
 from learning.progress.v1 import progress_service_pb2 as svc
 from learning.progress.v1 import progress_service_pb2_grpc
 from services.catalog.main import DEFINITION as CATALOG
-from services.progress.api import PROGRESS_PAGES
+from services.progress.api.course_progress import PROGRESS_PAGES
 from services.progress.main import DEFINITION as PROGRESS
 from shared.auth import TokenMinter, generate_keypair
 from shared.db import libpq_url
