@@ -30,6 +30,7 @@ import grpc
 import psycopg
 from psycopg.types.json import Jsonb
 
+from benchmarks.load import median_ms
 from learning.audit.v1 import audit_service_pb2 as pb
 from learning.audit.v1 import audit_service_pb2_grpc as pb_grpc
 from services.audit import domain
@@ -228,10 +229,10 @@ def bench_deep_pages(stub, minter: TokenMinter, database) -> None:
     deep_request = pb.ListAuditEventsRequest(tenant_id=tenant, page_size=PAGE, page_token=deep_token)
     deep_page = stub.ListAuditEvents(deep_request, metadata=md)
     assert deep_page.events[0].sequence == deep_key[1] - 1 and len(deep_page.events) == PAGE
-    first = median_ms(lambda: stub.ListAuditEvents(first_request, metadata=md))
-    deep = median_ms(lambda: stub.ListAuditEvents(deep_request, metadata=md))
+    first = median_ms(lambda: stub.ListAuditEvents(first_request, metadata=md), REPEATS)
+    deep = median_ms(lambda: stub.ListAuditEvents(deep_request, metadata=md), REPEATS)
     actor_first = median_ms(lambda: stub.ListAuditEvents(
-        pb.ListAuditEventsRequest(tenant_id=tenant, page_size=PAGE, actor_id="user-7"), metadata=md))
+        pb.ListAuditEventsRequest(tenant_id=tenant, page_size=PAGE, actor_id="user-7"), metadata=md), REPEATS)
     print(f"ListAuditEvents over {DEEP_EVENTS:,} events of one tenant (loaded in {load_seconds:.0f} s), "
           f"page_size {PAGE}, median of {REPEATS}:")
     print(f"  first page                  {first:8.2f} ms")
@@ -239,12 +240,3 @@ def bench_deep_pages(stub, minter: TokenMinter, database) -> None:
     print(f"  ratio deep / first          {deep / first:8.2f}    (target <= 1.5)")
     print(f"  (first page filtered by actor: {actor_first:.2f} ms)", flush=True)
 
-
-def median_ms(call) -> float:
-    call()
-    samples = []
-    for _ in range(REPEATS):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import statistics
 import sys
 import time
 import uuid
@@ -27,8 +26,8 @@ from datetime import UTC, datetime, timedelta
 import grpc
 import psycopg
 
-from benchmarks.bench_request_path import ISSUER, AUDIENCE, _Process, bare_process
-from benchmarks.load import Call, drive
+from benchmarks.bench_request_path import AUDIENCE, ISSUER, _Process, bare_process
+from benchmarks.load import Call, drive, median_ms
 from learning.catalog.v1 import catalog_service_pb2_grpc
 from learning.common.v1 import common_pb2
 from learning.progress.v1 import progress_resources_pb2 as res
@@ -216,20 +215,11 @@ def bench_deep_pages(stub, minter: TokenMinter, database, course) -> None:
     token = PROGRESS_PAGES.encode((deep[0], str(deep[1]), deep[2], str(deep[3])), PROGRESS_PAGES.scope(tenant, "", "", 0))
     deep_request = svc.ListUserProgressRequest(tenant_id=tenant, page_size=PAGE, page_token=token)
     assert len(stub.ListUserProgress(deep_request, metadata=md).progress) == PAGE
-    first_ms, deep_ms = median_ms(lambda: stub.ListUserProgress(first_request, metadata=md)), \
-        median_ms(lambda: stub.ListUserProgress(deep_request, metadata=md))
+    first_ms = median_ms(lambda: stub.ListUserProgress(first_request, metadata=md), REPEATS)
+    deep_ms = median_ms(lambda: stub.ListUserProgress(deep_request, metadata=md), REPEATS)
     print(f"ListUserProgress over {DEEP_ROWS:,} course rows of one tenant (loaded in {loaded:.0f} s), "
           f"page_size {PAGE}, median of {REPEATS}:")
     print(f"  first page                  {first_ms:8.2f} ms")
     print(f"  page {DEEP_ROWS // 2:,} rows deep     {deep_ms:8.2f} ms")
     print(f"  ratio deep / first          {deep_ms / first_ms:8.2f}    (target <= 1.5)", flush=True)
 
-
-def median_ms(call) -> float:
-    call()
-    samples = []
-    for _ in range(REPEATS):
-        began = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - began) * 1000)
-    return statistics.median(samples)

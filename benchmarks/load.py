@@ -170,6 +170,17 @@ async def _drive(address: str, calls: Sequence[Call], seconds: float, warmup: fl
             await channel.close()
 
 
+def median_ms(call, repeats: int) -> float:
+    """Median wall time in milliseconds of `repeats` sequential calls, after one warm-up call."""
+    call()
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
 def drive(address: str, calls: Sequence[Call], *, seconds: float, warmup: float = 1.0, in_flight: int = 64,
           server_pid: int) -> Result:
     return asyncio.run(_drive(address, calls, seconds, warmup, in_flight, server_pid))

@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextvars
 import time
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from shared.errors import PermissionDenied, Unauthenticated
+from shared.lru import LruCache
 from shared.validation import Violations
 
 ALGORITHMS = ["EdDSA"]  # pinned: never accept whatever the token header claims
@@ -116,9 +116,8 @@ class TokenVerifier:
         self._key = serialization.load_pem_public_key(public_key_pem.encode())
         self._issuer = issuer
         self._audience = audience
-        self._cache_size = cache_size
         self._clock = clock
-        self._verified: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
+        self._verified: LruCache[str, tuple[Principal, float]] = LruCache(cache_size)
 
     def verify(self, authorization: str | None) -> Principal:
         if not authorization:
@@ -129,17 +128,13 @@ class TokenVerifier:
         if remembered is not None:
             principal, expires = remembered
             if self._clock() < expires:
-                self._verified.move_to_end(authorization)
                 return principal
-            del self._verified[authorization]  # expired: decoded afresh below, which refuses it
+            self._verified.pop(authorization)  # expired: decoded afresh below, which refuses it
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise Unauthenticated("authorization must be 'Bearer <token>'")
         principal, expires = self._decode(token)
-        if self._cache_size > 0:
-            self._verified[authorization] = (principal, expires)
-            if len(self._verified) > self._cache_size:
-                self._verified.popitem(last=False)
+        self._verified.put(authorization, (principal, expires))
         return principal
 
     def _decode(self, token: str) -> tuple[Principal, float]:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from shared.errors import FailedPrecondition, PermissionDenied
+from shared.errors import FailedPrecondition, FieldViolation, InvalidArgument, PermissionDenied
 
 COURSE_VERSION_NOT_PUBLISHED = "COURSE_VERSION_NOT_PUBLISHED"
 ITEM_NOT_IN_VERSION = "ITEM_NOT_IN_VERSION"
@@ -483,6 +483,14 @@ def gap_recommendation(gap_id: str, gap: Gap, course_id: str) -> NewRecommendati
     return NewRecommendation(gap.user_id or "", course_id, priority, f"Addresses the knowledge gap in "
                              f"{gap.topic_area!r} ({gap.severity.name.lower()} severity)",
                              SourceRef("progress", "knowledge_gap", gap_id), gap_id)
+
+
+def check_gap_subject(gap_user_id: str | None, user_id: str) -> None:
+    """A recommendation may point at a gap of its own learner or of the organization, never of another
+    learner (completing it would address someone else's gap)."""
+    if gap_user_id is not None and gap_user_id != user_id:
+        raise InvalidArgument([FieldViolation("recommendation.gap_id",
+                                              "is a knowledge gap of another learner")])
 
 
 def check_open(status: str, kind: str, subject: str) -> None:

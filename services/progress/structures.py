@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import OrderedDict
 
 import grpc
 
@@ -20,6 +19,7 @@ from learning.catalog.v1 import catalog_resources_pb2 as catalog_res
 from learning.catalog.v1 import catalog_service_pb2 as catalog_svc
 from learning.catalog.v1 import catalog_service_pb2_grpc as catalog_grpc
 from services.progress import convert, domain, store
+from shared.lru import LruCache
 from shared.timeutil import utcnow
 from shared.unit_of_work import UnitsOfWork
 
@@ -39,10 +39,9 @@ class CourseStructures:
         self._work = work
         self._channel = channel
         self._catalog = catalog_grpc.CatalogServiceStub(channel) if channel is not None else None
-        self._size = size
-        self._known: OrderedDict[tuple[str, str, int], domain.Structure] = OrderedDict()
-        self._topics: OrderedDict[str, tuple[float, dict[str, set[str]]]] = OrderedDict()
-        self._paths: OrderedDict[tuple[str, str, int], tuple[domain.PathStep, ...]] = OrderedDict()
+        self._known: LruCache[tuple[str, str, int], domain.Structure] = LruCache(size)
+        self._topics: LruCache[str, tuple[float, dict[str, set[str]]]] = LruCache(size)
+        self._paths: LruCache[tuple[str, str, int], tuple[domain.PathStep, ...]] = LruCache(size)
 
     async def get(self, tenant_id: str, course_id: str, version: int) -> domain.Structure:
         """The structure of a published version; FailedPrecondition if the catalog has no such
@@ -53,23 +52,16 @@ class CourseStructures:
         structure = await self._ask_catalog(tenant_id, course_id, version)
         async with self._work() as uow:
             await store.save_structure(uow.session, tenant_id, course_id, version, structure.to_json(), utcnow())
-        return self._remember((tenant_id, course_id, version), structure)
+        return self._known.put((tenant_id, course_id, version), structure)
 
     async def known(self, tenant_id: str, course_id: str, version: int) -> domain.Structure | None:
         """The structure if it is known already (memory or database), without asking the catalog."""
         key = (tenant_id, course_id, version)
-        if key in self._known:
-            self._known.move_to_end(key)
-            return self._known[key]
+        if (known := self._known.get(key)) is not None:
+            return known
         async with self._work.read() as uow:
             stored = await store.get_structure(uow.session, tenant_id, course_id, version)
-        return self._remember(key, domain.Structure.from_json(stored)) if stored is not None else None
-
-    def _remember(self, key: tuple[str, str, int], structure: domain.Structure) -> domain.Structure:
-        self._known[key] = structure
-        if len(self._known) > self._size:
-            self._known.popitem(last=False)
-        return structure
+        return self._known.put(key, domain.Structure.from_json(stored)) if stored is not None else None
 
     async def _ask_catalog(self, tenant_id: str, course_id: str, version: int) -> domain.Structure:
         if self._catalog is None:
@@ -91,21 +83,16 @@ class CourseStructures:
         """The steps of a published learning path version; FailedPrecondition if the catalog has no such
         published version, CatalogUnavailable if it cannot be asked right now."""
         key = (tenant_id, path_id, version)
-        if key in self._paths:
-            self._paths.move_to_end(key)
-            return self._paths[key]
+        if (known := self._paths.get(key)) is not None:
+            return known
         async with self._work.read() as uow:
             stored = await store.get_path_steps(uow.session, tenant_id, path_id, version)
         if stored is None:
             stored = await self._ask_catalog_for_path(tenant_id, path_id, version)
             async with self._work() as uow:
                 await store.save_path_steps(uow.session, tenant_id, path_id, version, stored, utcnow())
-        steps = tuple(domain.PathStep(course_id, course_version, required)
-                      for course_id, course_version, required in stored)
-        self._paths[key] = steps
-        if len(self._paths) > self._size:
-            self._paths.popitem(last=False)
-        return steps
+        return self._paths.put(key, tuple(domain.PathStep(course_id, course_version, required)
+                                          for course_id, course_version, required in stored))
 
     async def _ask_catalog_for_path(self, tenant_id: str, path_id: str, version: int) -> list:
         if self._catalog is None:
@@ -127,10 +114,7 @@ class CourseStructures:
         "topic_areas", comma-separated); CatalogUnavailable when the catalog does not answer."""
         cached = self._topics.get(tenant_id)
         if cached is None or time.monotonic() - cached[0] > TOPIC_CACHE_SECONDS:
-            cached = (time.monotonic(), await self._published_topics(tenant_id))
-            self._topics[tenant_id] = cached
-            if len(self._topics) > self._size:
-                self._topics.popitem(last=False)
+            cached = self._topics.put(tenant_id, (time.monotonic(), await self._published_topics(tenant_id)))
         return sorted(course for course, topics in cached[1].items() if topic in topics)
 
     async def _published_topics(self, tenant_id: str) -> dict[str, set[str]]:

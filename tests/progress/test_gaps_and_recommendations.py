@@ -122,3 +122,10 @@ def test_bad_gaps_and_recommendations_are_invalid_argument_and_roles_hold(progre
                                gap_id=str(uuid.uuid4())))), metadata=p.service_md)
     assert {"recommendation.priority", "recommendation.reason", "recommendation.source"} <= set(
         field_violations(caught.value))
+    someone_elses = _record(p, _gap(str(uuid.uuid4()))).gaps[0]
+    with pytest.raises(grpc.RpcError) as caught:  # completing it would address another learner's gap
+        p.stub.CreateRecommendation(svc.CreateRecommendationRequest(tenant_id=p.tenant, recommendation=(
+            res.Recommendation(user_id=p.learner, course_id=course.course_id, reason="r", gap_id=someone_elses.gap_id,
+                               priority=res.RECOMMENDATION_PRIORITY_LOW, source=ASSESSMENT))), metadata=p.service_md)
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "recommendation.gap_id" in field_violations(caught.value)

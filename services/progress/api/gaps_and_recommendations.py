@@ -91,8 +91,12 @@ async def create_recommendation(api, request, context):
     tenant = request.tenant_id
     async with api.work(context) as uow:
         async def create():
-            if new.gap_id is not None and await store.lock_gap(uow.session, tenant, new.gap_id) is None:
-                raise NotFound("knowledge gap", new.gap_id)
+            if new.gap_id is not None:
+                gap = await store.lock_gap(uow.session, tenant, new.gap_id)
+                if gap is None:
+                    raise NotFound("knowledge gap", new.gap_id)
+                # Completing the recommendation addresses the gap: it must be the learner's or the organization's.
+                domain.check_gap_subject(gap.user_id, new.user_id)
             row = await store.insert_recommendation(uow.session, tenant, new, automatic=False, now=utcnow())
             await _audit_recommendation(api, uow, tenant, principal, row, domain.RECOMMENDATION_CREATED)
             return svc.CreateRecommendationResponse(recommendation=convert.recommendation(row))

@@ -342,8 +342,8 @@ class ProgressServiceServicer:
         """Recommends a course to a learner, and sends the audit event `recommendation.created`. A retry with
         the same request_id returns the first recommendation.
         Roles: reviewer, admin, service.
-        Errors: INVALID_ARGUMENT, NOT_FOUND (gap_id), ALREADY_EXISTS (request_id reused for another
-        request), PERMISSION_DENIED, UNAUTHENTICATED.
+        Errors: INVALID_ARGUMENT (also: gap_id is another learner's gap), NOT_FOUND (gap_id),
+        ALREADY_EXISTS (request_id reused for another request), PERMISSION_DENIED, UNAUTHENTICATED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

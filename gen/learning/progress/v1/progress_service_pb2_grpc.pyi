@@ -167,8 +167,8 @@ class ProgressServiceStub:
     """Recommends a course to a learner, and sends the audit event `recommendation.created`. A retry with
     the same request_id returns the first recommendation.
     Roles: reviewer, admin, service.
-    Errors: INVALID_ARGUMENT, NOT_FOUND (gap_id), ALREADY_EXISTS (request_id reused for another
-    request), PERMISSION_DENIED, UNAUTHENTICATED.
+    Errors: INVALID_ARGUMENT (also: gap_id is another learner's gap), NOT_FOUND (gap_id),
+    ALREADY_EXISTS (request_id reused for another request), PERMISSION_DENIED, UNAUTHENTICATED.
     """
     DismissRecommendation: _grpc.UnaryUnaryMultiCallable[_progress_service_pb2.DismissRecommendationRequest, _progress_service_pb2.DismissRecommendationResponse]
     """Dismisses an open recommendation with a reason, and sends the audit event `recommendation.dismissed`.
@@ -341,8 +341,8 @@ class ProgressServiceAsyncStub(ProgressServiceStub):
     """Recommends a course to a learner, and sends the audit event `recommendation.created`. A retry with
     the same request_id returns the first recommendation.
     Roles: reviewer, admin, service.
-    Errors: INVALID_ARGUMENT, NOT_FOUND (gap_id), ALREADY_EXISTS (request_id reused for another
-    request), PERMISSION_DENIED, UNAUTHENTICATED.
+    Errors: INVALID_ARGUMENT (also: gap_id is another learner's gap), NOT_FOUND (gap_id),
+    ALREADY_EXISTS (request_id reused for another request), PERMISSION_DENIED, UNAUTHENTICATED.
     """
     DismissRecommendation: _aio.UnaryUnaryMultiCallable[_progress_service_pb2.DismissRecommendationRequest, _progress_service_pb2.DismissRecommendationResponse]  # type: ignore[assignment]
     """Dismisses an open recommendation with a reason, and sends the audit event `recommendation.dismissed`.
@@ -584,8 +584,8 @@ class ProgressServiceServicer(metaclass=_abc_1.ABCMeta):
         """Recommends a course to a learner, and sends the audit event `recommendation.created`. A retry with
         the same request_id returns the first recommendation.
         Roles: reviewer, admin, service.
-        Errors: INVALID_ARGUMENT, NOT_FOUND (gap_id), ALREADY_EXISTS (request_id reused for another
-        request), PERMISSION_DENIED, UNAUTHENTICATED.
+        Errors: INVALID_ARGUMENT (also: gap_id is another learner's gap), NOT_FOUND (gap_id),
+        ALREADY_EXISTS (request_id reused for another request), PERMISSION_DENIED, UNAUTHENTICATED.
         """
 
     @_abc_1.abstractmethod
