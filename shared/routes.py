@@ -15,6 +15,7 @@ from sqlalchemy import Table
 
 from learning.audit.v1 import audit_service_pb2
 from learning.evidence.v1 import evidence_service_pb2
+from learning.progress.v1 import progress_service_pb2
 from shared.db import Session
 from shared.outbox import Route, enqueue
 from shared.timeutil import to_timestamp, utcnow
@@ -40,6 +41,53 @@ CERTIFICATES = Route(
     message_type=evidence_service_pb2.IssueCertificateRequest,
     request_type=evidence_service_pb2.IssueCertificateRequest,
     response_type=evidence_service_pb2.IssueCertificateResponse,
+)
+
+
+#: Training evidence of a terminal session, from assessment to EvidenceService.RecordTrainingEvidence, one
+#: call per row. Evidence keeps one record per (tenant, session) and answers a redelivery of the same body
+#: with the stored record, so a retry never records twice.
+TRAINING_EVIDENCE = Route(
+    destination="evidence.training_evidence",
+    service="evidence",
+    method="/learning.evidence.v1.EvidenceService/RecordTrainingEvidence",
+    message_type=evidence_service_pb2.RecordTrainingEvidenceRequest,
+    request_type=evidence_service_pb2.RecordTrainingEvidenceRequest,
+    response_type=evidence_service_pb2.RecordTrainingEvidenceResponse,
+)
+
+#: Scored and reviewed outcomes (sessions, quizzes, exercises), from assessment to
+#: ProgressService.RecordProgressEvents, one request (one tenant, its events) per row; progress counts an
+#: event_id once, so a redelivery changes nothing.
+PROGRESS_EVENTS = Route(
+    destination="progress.events",
+    service="progress",
+    method="/learning.progress.v1.ProgressService/RecordProgressEvents",
+    message_type=progress_service_pb2.RecordProgressEventsRequest,
+    request_type=progress_service_pb2.RecordProgressEventsRequest,
+    response_type=progress_service_pb2.RecordProgressEventsResponse,
+)
+
+#: Knowledge gaps (weak session areas, weak maturity dimensions), from assessment to
+#: ProgressService.RecordKnowledgeGaps; progress merges a gap recorded again into the open one.
+KNOWLEDGE_GAPS = Route(
+    destination="progress.knowledge_gaps",
+    service="progress",
+    method="/learning.progress.v1.ProgressService/RecordKnowledgeGaps",
+    message_type=progress_service_pb2.RecordKnowledgeGapsRequest,
+    request_type=progress_service_pb2.RecordKnowledgeGapsRequest,
+    response_type=progress_service_pb2.RecordKnowledgeGapsResponse,
+)
+
+#: Maturity results of scored assessments, from assessment to ProgressService.RecordMaturityResult
+#: (the organization's learning profile); keyed by the assessment, so a redelivery changes nothing.
+MATURITY_RESULTS = Route(
+    destination="progress.maturity_results",
+    service="progress",
+    method="/learning.progress.v1.ProgressService/RecordMaturityResult",
+    message_type=progress_service_pb2.RecordMaturityResultRequest,
+    request_type=progress_service_pb2.RecordMaturityResultRequest,
+    response_type=progress_service_pb2.RecordMaturityResultResponse,
 )
 
 

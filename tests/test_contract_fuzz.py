@@ -32,6 +32,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import learning
+from services.assessment.main import DEFINITION as ASSESSMENT
+from services.assessment.main import Settings as AssessmentSettings
+from services.assessment.main import build as build_assessment
 from services.audit.main import DEFINITION as AUDIT
 from services.audit.main import Settings as AuditSettings
 from services.audit.main import build as build_audit
@@ -60,7 +63,10 @@ SERVERS = {
     "learning.audit.v1.AuditService": (AUDIT, AuditSettings, build_audit),
     "learning.evidence.v1.EvidenceService": (EVIDENCE, EvidenceSettings, build_evidence),
     "learning.progress.v1.ProgressService": (PROGRESS, ProgressSettings, build_progress),  # after the catalog
+    "learning.assessment.v1.AssessmentService": (ASSESSMENT, AssessmentSettings, build_assessment),
 }
+# Contracts this project defines for others to implement (an external free-text scorer), not served here.
+IMPLEMENTED_ELSEWHERE = {"learning.scoring.v1.ScoringService"}
 
 
 def _discover_methods():
@@ -71,6 +77,8 @@ def _discover_methods():
             continue
         module = importlib.import_module(info.name)
         for service in module.DESCRIPTOR.services_by_name.values():
+            if service.full_name in IMPLEMENTED_ELSEWHERE:
+                continue
             found.extend((service, method) for method in service.methods)
     return found
 
@@ -429,7 +437,7 @@ def _catalog_seeds(ids: dict) -> dict[str, Callable]:
                                            objectives=["o"], metadata={"k": "v"}, target_audience="all"),
             update_mask={"paths": ["title", "description", "objectives", "metadata", "target_audience"]}),
         "CreateModule": lambda: csvc.CreateModuleRequest(tenant_id=t, request_id=rid(), course_id=ids["course"],
-                                                         title="M", description="d"),
+                                                         title="M", description="d", topic_area="supplier risk"),
         "CreateLesson": lambda: csvc.CreateLessonRequest(tenant_id=t, request_id=rid(), module_id=ids["module"],
                                                          title="L", objective="o", video=video_content()),
         "CreateLesson#interactive": lambda: csvc.CreateLessonRequest(
@@ -543,6 +551,74 @@ def _progress_seeds(ids: dict) -> dict[str, Callable]:
     }
 
 
+def _assessment_seeds(ids: dict) -> dict[str, Callable]:
+    from learning.assessment.v1 import assessment_resources_pb2 as ares
+    from learning.assessment.v1 import assessment_service_pb2 as asvc
+    from learning.common.v1 import common_pb2
+
+    t, rid = FUZZ_TENANT, lambda: str(uuid.uuid4())
+    course = lambda: common_pb2.CourseVersionRef(course_id=ids.get("published_course", rid()), version=1)  # noqa: E731
+    session, rubric = ids.get("session", ""), ids.get("rubric", "")
+    policy = ares.TrainingPolicy(pass_threshold=0.8, max_attempts=2, role_profile_id="buyer", role_profile_version=1,
+                                 app_version="1.0.0")
+    content = ares.MaturityRubric(
+        title="Procurement maturity", description="d", gap_threshold=0.5,
+        dimensions=[ares.MaturityDimension(dimension_key="sourcing", title="Sourcing", topic_area="sourcing",
+                                           weight=1, questions=[ares.MaturityQuestion(question_key="q1", text="Q",
+                                                                                      weight=1)])],
+        level_thresholds=[ares.MaturityLevelThreshold(level=1, min_score=0),
+                          ares.MaturityLevelThreshold(level=2, min_score=0.5)])
+    window = common_pb2.TimeRange(start_time={"seconds": 1}, end_time={"seconds": 4_000_000_000})
+    return {
+        "StartTrainingSession": lambda: asvc.StartTrainingSessionRequest(
+            tenant_id=t, request_id=rid(), employee_id=rid(), course=course(), policy=policy),
+        "GetTrainingSession": lambda: asvc.GetTrainingSessionRequest(tenant_id=t, session_id=session or rid()),
+        "ListTrainingSessions": lambda: asvc.ListTrainingSessionsRequest(
+            tenant_id=t, employee_id=rid(), course=course(), status=ares.TRAINING_SESSION_STATUS_PASSED,
+            create_time=window, page_size=2),
+        "SubmitTrainingAnswer": lambda: asvc.SubmitTrainingAnswerRequest(
+            tenant_id=t, session_id=session or rid(), item_id=ids.get("item", "x"), selected_option="a"),
+        "EvaluateTrainingSession": lambda: asvc.EvaluateTrainingSessionRequest(tenant_id=t, session_id=session or rid(),
+                                                                                attempt_number=1),
+        "AbandonTrainingSession": lambda: asvc.AbandonTrainingSessionRequest(tenant_id=t, session_id=rid(), reason="r"),
+        "StartQuizAttempt": lambda: asvc.StartQuizAttemptRequest(tenant_id=t, request_id=rid(), user_id=rid(),
+                                                                 course=course(), quiz_id=ids.get("quiz", rid())),
+        "AnswerQuizQuestion": lambda: asvc.AnswerQuizQuestionRequest(tenant_id=t, attempt_id=rid(), question_id=rid(),
+                                                                     selected_options=["a"]),
+        "SubmitQuizAttempt": lambda: asvc.SubmitQuizAttemptRequest(tenant_id=t, attempt_id=rid()),
+        "GetQuizAttempt": lambda: asvc.GetQuizAttemptRequest(tenant_id=t, attempt_id=rid()),
+        "ListQuizAttempts": lambda: asvc.ListQuizAttemptsRequest(
+            tenant_id=t, user_id=rid(), course=course(), quiz_id=rid(), status=ares.QUIZ_ATTEMPT_STATUS_PASSED,
+            start_time=window, page_size=2),
+        "SubmitExercise": lambda: asvc.SubmitExerciseRequest(
+            tenant_id=t, request_id=rid(), user_id=rid(), course=course(), exercise_id=ids.get("exercise", rid()),
+            text="My work", attachments=[ares.EvidenceAttachment(uri="https://files.example.com/a.pdf",
+                                                                 media_type="application/pdf", sha256="0" * 64)]),
+        "ReviewSubmission": lambda: asvc.ReviewSubmissionRequest(
+            tenant_id=t, request_id=rid(), submission_id=rid(), feedback="f",
+            criterion_scores=[ares.CriterionScore(criterion="Scope", score=0.5)],
+            decision=ares.REVIEW_DECISION_CHANGES_REQUESTED),
+        "GetExerciseSubmission": lambda: asvc.GetExerciseSubmissionRequest(tenant_id=t, submission_id=rid()),
+        "ListExerciseSubmissions": lambda: asvc.ListExerciseSubmissionsRequest(
+            tenant_id=t, user_id=rid(), course=course(), exercise_id=rid(), status=ares.SUBMISSION_STATUS_APPROVED,
+            submit_time=window, page_size=2),
+        "CreateMaturityRubric": lambda: asvc.CreateMaturityRubricRequest(tenant_id=t, request_id=rid(),
+                                                                         rubric=content),
+        "UpdateMaturityRubric": lambda: asvc.UpdateMaturityRubricRequest(tenant_id=t, rubric_id=rubric or rid(),
+                                                                         version=1, rubric=content),
+        "PublishMaturityRubric": lambda: asvc.PublishMaturityRubricRequest(tenant_id=t, rubric_id=rid(), version=1),
+        "GetMaturityRubric": lambda: asvc.GetMaturityRubricRequest(tenant_id=t, rubric_id=rubric or rid()),
+        "ListMaturityRubrics": lambda: asvc.ListMaturityRubricsRequest(
+            tenant_id=t, rubric_id=rid(), state=ares.MATURITY_RUBRIC_STATE_PUBLISHED, page_size=2),
+        "SubmitMaturityAssessment": lambda: asvc.SubmitMaturityAssessmentRequest(
+            tenant_id=t, request_id=rid(), rubric_id=rubric or rid(), rubric_version=1,
+            responses=[ares.MaturityResponse(question_key="q1", rating=3, note="n")]),
+        "GetMaturityAssessment": lambda: asvc.GetMaturityAssessmentRequest(tenant_id=t, assessment_id=rid()),
+        "ListMaturityAssessments": lambda: asvc.ListMaturityAssessmentsRequest(
+            tenant_id=t, rubric_id=rid(), maturity_level=2, submit_time=window, page_size=2),
+    }
+
+
 def _slots(message, parent=()):
     """Every (path to a message, field) of `message`: the places a mutation can replace a value."""
     found = []
@@ -586,14 +662,40 @@ def seeds(fuzz_channels, tokens) -> dict[tuple[str, str], Callable]:
     certificate = evidence.IssueCertificate(epb.IssueCertificateRequest(
         tenant_id=FUZZ_TENANT, request_id=str(uuid.uuid4()), recipient_id=str(uuid.uuid4()),
         course=common_pb2.CourseVersionRef(course_id=course.course_id, version=1)), metadata=md).certificate
-    ids = {"course": course.course_id, "module": module.module_id, "certificate": certificate.certificate_id}
+    ids = {"course": course.course_id, "module": module.module_id, "certificate": certificate.certificate_id,
+           **_assessment_ids(fuzz_channels, tokens)}
     return {(service, rpc): factory for service, make in SEED_FACTORIES.items()
             for rpc, factory in make(ids).items()}
 
 
+def _assessment_ids(fuzz_channels, tokens) -> dict[str, str]:
+    """A published course, an open session and a published rubric of FUZZ_TENANT, so mutations reach deep."""
+    from learning.assessment.v1 import assessment_service_pb2 as asvc
+    from learning.assessment.v1 import assessment_service_pb2_grpc as agrpc
+    from learning.catalog.v1 import catalog_service_pb2_grpc as cgrpc
+    from tests.assessment.conftest import Assessment, publish_course
+    from tests.catalog.conftest import Catalog
+
+    catalog = Catalog(cgrpc.CatalogServiceStub(fuzz_channels["learning.catalog.v1.CatalogService"]), tokens,
+                      FUZZ_TENANT)
+    course = publish_course(catalog)
+    stub = agrpc.AssessmentServiceStub(fuzz_channels["learning.assessment.v1.AssessmentService"])
+    people = Assessment(stub, tokens, FUZZ_TENANT)
+    session = stub.StartTrainingSession(asvc.StartTrainingSessionRequest(
+        tenant_id=FUZZ_TENANT, employee_id=people.learner, course=course.ref, policy=people.policy()),
+        metadata=people.admin_md).session
+    seeds = _assessment_seeds({})
+    rubric = stub.CreateMaturityRubric(seeds["CreateMaturityRubric"](), metadata=people.admin_md).rubric
+    stub.PublishMaturityRubric(asvc.PublishMaturityRubricRequest(tenant_id=FUZZ_TENANT, rubric_id=rubric.rubric_id,
+                                                                 version=1), metadata=people.admin_md)
+    return {"published_course": course.course_id, "session": session.session_id, "item": course.single_choice[0],
+            "quiz": course.quiz_ids[0], "exercise": course.exercise_id, "rubric": rubric.rubric_id}
+
+
 SEED_FACTORIES = {"learning.catalog.v1.CatalogService": _catalog_seeds, "learning.audit.v1.AuditService": _audit_seeds,
                   "learning.evidence.v1.EvidenceService": _evidence_seeds,
-                  "learning.progress.v1.ProgressService": _progress_seeds}
+                  "learning.progress.v1.ProgressService": _progress_seeds,
+                  "learning.assessment.v1.AssessmentService": _assessment_seeds}
 # RPCs with a valid seed request (the factories are only listed here, not called).
 SEEDED = [(s, m) for s, m in METHODS
           if m.name in {rpc.split("#")[0] for rpc in SEED_FACTORIES[s.full_name]({})}]

@@ -21,7 +21,7 @@ from shared.validation import required_id
 AUTHORING_ROLES = frozenset({AUTHOR, ADMIN, SERVICE})
 # The contract's "Roles: any": reviewers and auditors read the content they review or audit too.
 READ_ROLES = ALL_ROLES
-# Who may see quiz answer keys and free-text rubrics.
+# Who may see quiz answer keys, free-text rubrics and which scenario choices are correct.
 ANSWER_KEY_ROLES = AUTHORING_ROLES
 
 COURSE_PAGES = PageTokens("ListCourses", key=(TIME, UUID))  # (created_at, course_id)
@@ -142,7 +142,7 @@ class CatalogApi(catalog_service_pb2_grpc.CatalogServiceServicer):
                 row, video, interactive = await store.insert_lesson(uow.session, tenant, course_id, version, lesson,
                                                                     now)
                 await store.change_course(uow.session, tenant, course_id, now=now)
-                created = convert.lesson(row, domain.VersionState.DRAFT, video, interactive)
+                created = convert.lesson(row, domain.VersionState.DRAFT, video, interactive, reveal_answers=True)
                 await _count_structure(uow, tenant, course_id, version, created)
                 return svc.CreateLessonResponse(lesson=created)
 

@@ -1,6 +1,6 @@
 """Database rows and domain values -> catalog protos, and the enum maps between protos and domain.
 
-Answer keys (MultipleChoice.correct_keys, FreeText.rubric) are copied only when
+Answer keys (MultipleChoice.correct_keys, FreeText.rubric, BranchChoice.correct) are copied only when
 `reveal_answers` is true: the servicer decides from the caller's roles, and this
 module is the single place where they could leak, so it is the single place that
 leaves them out.
@@ -84,10 +84,18 @@ def version_summary(row: Row) -> res.CourseVersion:
 
 def module(row: Row) -> res.Module:
     return res.Module(module_id=row.module_id, course_id=row.course_id, version=row.version, position=row.position,
-                      title=row.title, description=row.description)
+                      title=row.title, description=row.description, topic_area=row.topic_area)
 
 
-def lesson(row: Row, state: VersionState, video: Row | None, interactive: Row | None) -> res.Lesson:
+def choice(stored: dict, reveal_answers: bool) -> res.BranchChoice:
+    """One stored choice of an interactive lesson's `steps`; choices stored before `correct` existed lack it."""
+    return res.BranchChoice(choice_key=stored["choice_key"], text=stored["text"],
+                            next_step_id=stored["next_step_id"],
+                            correct=bool(stored.get("correct", False)) if reveal_answers else False)
+
+
+def lesson(row: Row, state: VersionState, video: Row | None, interactive: Row | None,
+           reveal_answers: bool) -> res.Lesson:
     message = res.Lesson(
         lesson_id=row.lesson_id, module_id=row.module_id, course_id=row.course_id, version=row.version,
         position=row.position, title=row.title, objective=row.objective,
@@ -102,7 +110,7 @@ def lesson(row: Row, state: VersionState, video: Row | None, interactive: Row | 
         message.interactive.CopyFrom(res.InteractiveContent(
             entry_step_id=interactive.entry_step_id,
             steps=[res.ScenarioStep(step_id=s["step_id"], prompt=s["prompt"],
-                                    choices=[res.BranchChoice(**c) for c in s["choices"]])
+                                    choices=[choice(c, reveal_answers) for c in s["choices"]])
                    for s in interactive.steps]))
     return message
 
@@ -141,7 +149,8 @@ def course_version(snapshot: VersionSnapshot, reveal_answers: bool) -> res.Cours
     by_module: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for row in snapshot.lessons:
         by_module[row.module_id]["lessons"].append(
-            lesson(row, state, snapshot.videos.get(row.lesson_id), snapshot.interactives.get(row.lesson_id)))
+            lesson(row, state, snapshot.videos.get(row.lesson_id), snapshot.interactives.get(row.lesson_id),
+                   reveal_answers))
     questions: dict[str, list[Row]] = defaultdict(list)
     for row in snapshot.questions:
         questions[row.quiz_id].append(row)

@@ -100,6 +100,7 @@ modules = Table(
     Column("title", Text, nullable=False),
     Column("description", Text, nullable=False),
     _time("created_at"), _time("updated_at"),
+    Column("topic_area", Text, nullable=False, server_default=text("''")),  # migration 0003; '' = none
     PrimaryKeyConstraint("tenant_id", "course_id", "version", "module_id"),
     UniqueConstraint("tenant_id", "course_id", "version", "position",
                      name="learning_modules_tenant_id_course_id_version_position_key"),
@@ -146,7 +147,9 @@ interactive_lessons = Table(
     *_version_key(),
     Column("lesson_id", ID, nullable=False),
     Column("entry_step_id", Text, nullable=False),
-    Column("steps", JSONB, nullable=False),  # [{step_id, prompt, choices: [{choice_key, text, next_step_id}]}]
+    # [{step_id, prompt, choices: [{choice_key, text, next_step_id, correct}]}]; "correct" (an answer key) is
+    # missing from choices stored before it existed and then reads as false (convert.choice).
+    Column("steps", JSONB, nullable=False),
     PrimaryKeyConstraint("tenant_id", "course_id", "version", "lesson_id"),
     _references("learning_interactive_lessons_tenant_id_course_id_version_l_fkey",
                 "learning_lessons", "tenant_id", "course_id", "version", "lesson_id"),

@@ -194,6 +194,7 @@ class ModuleInput:
     course_id: str
     title: str
     description: str
+    topic_area: str
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,7 @@ class ChoiceInput:
     choice_key: str
     text: str
     next_step_id: str
+    correct: bool  # an answer key, confidential like MultipleChoice.correct_keys (convert.py)
 
 
 @dataclass(frozen=True)
@@ -296,7 +298,8 @@ def create_module(request: svc.CreateModuleRequest) -> ModuleInput:
     module = ModuleInput(request_id=v.uuid(request.request_id, "request_id", required=False),
                          course_id=v.uuid(request.course_id, "course_id"),
                          title=v.trimmed(request.title, "title", max_len=200),
-                         description=v.trimmed(request.description, "description", required=False, max_len=5000))
+                         description=v.trimmed(request.description, "description", required=False, max_len=5000),
+                         topic_area=v.trimmed(request.topic_area, "topic_area", required=False, max_len=200))
     v.raise_if_any()
     return module
 
@@ -347,7 +350,8 @@ def _interactive(v: Violations, content: res.InteractiveContent) -> InteractiveI
             text = v.trimmed(choice.text, chp + "text", max_len=1000)
             if v.required(choice.next_step_id, chp + "next_step_id"):
                 v.check(choice.next_step_id in step_ids, chp + "next_step_id", "must name a step of this lesson")
-            choices.append(ChoiceInput(choice_key=choice.choice_key, text=text, next_step_id=choice.next_step_id))
+            choices.append(ChoiceInput(choice_key=choice.choice_key, text=text, next_step_id=choice.next_step_id,
+                                       correct=choice.correct))
         stored.append(StepInput(step_id=step.step_id, prompt=prompt, choices=choices))
     v.check(any(not step.choices for step in steps), p + "steps", "at least one step must be terminal (no choices)")
     if v.required(content.entry_step_id, p + "entry_step_id"):

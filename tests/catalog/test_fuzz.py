@@ -111,7 +111,8 @@ steps = st.lists(st.builds(
     lambda sid, prompt, choices: res.ScenarioStep(step_id=sid, prompt=prompt, choices=choices),
     st.sampled_from(["a", "b", "c", "", "bad id"]), st.text(max_size=20),
     st.lists(st.builds(res.BranchChoice, choice_key=st.sampled_from(["x", "y", ""]), text=st.text(max_size=10),
-                       next_step_id=st.sampled_from(["a", "b", "zz", ""])), max_size=3)), max_size=4)
+                       next_step_id=st.sampled_from(["a", "b", "zz", ""]), correct=st.booleans()),
+             max_size=3)), max_size=4)
 
 
 @FUZZ

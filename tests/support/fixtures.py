@@ -58,7 +58,7 @@ def service_fixtures(name: str) -> dict[str, object]:
         extra = {}
         if name == "evidence":  # signs certificates with a key the tests know (they forge with it on purpose)
             extra["certificate_signing_key"] = _pem(request.getfixturevalue("certificate_key"))
-        if name == "progress":  # reads published course structures from the real catalog server
+        if name in ("progress", "assessment"):  # read published course versions from the real catalog server
             extra["catalog_address"] = request.getfixturevalue("catalog_server").address
         # No targets run beside these servers: outbox rows stay queued (delivery: tests/relay, tests/integration).
         return main().Settings(database_url=database.runtime_url, migration_database_url=database.owner_url,

@@ -175,7 +175,7 @@ class CourseVersion(_message.Message):
     def __init__(self, course_id: _Optional[str] = ..., tenant_id: _Optional[str] = ..., version: _Optional[int] = ..., state: _Optional[_Union[CourseVersionState, str]] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., objectives: _Optional[_Iterable[str]] = ..., target_audience: _Optional[str] = ..., metadata: _Optional[_Mapping[str, str]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., published_by: _Optional[str] = ..., modules: _Optional[_Iterable[_Union[Module, _Mapping]]] = ...) -> None: ...
 
 class Module(_message.Message):
-    __slots__ = ("module_id", "course_id", "version", "position", "title", "description", "lessons", "quizzes", "practical_exercises")
+    __slots__ = ("module_id", "course_id", "version", "position", "title", "description", "lessons", "quizzes", "practical_exercises", "topic_area")
     MODULE_ID_FIELD_NUMBER: _ClassVar[int]
     COURSE_ID_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
@@ -185,6 +185,7 @@ class Module(_message.Message):
     LESSONS_FIELD_NUMBER: _ClassVar[int]
     QUIZZES_FIELD_NUMBER: _ClassVar[int]
     PRACTICAL_EXERCISES_FIELD_NUMBER: _ClassVar[int]
+    TOPIC_AREA_FIELD_NUMBER: _ClassVar[int]
     module_id: str
     course_id: str
     version: int
@@ -194,7 +195,8 @@ class Module(_message.Message):
     lessons: _containers.RepeatedCompositeFieldContainer[Lesson]
     quizzes: _containers.RepeatedCompositeFieldContainer[Quiz]
     practical_exercises: _containers.RepeatedCompositeFieldContainer[PracticalExercise]
-    def __init__(self, module_id: _Optional[str] = ..., course_id: _Optional[str] = ..., version: _Optional[int] = ..., position: _Optional[int] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., lessons: _Optional[_Iterable[_Union[Lesson, _Mapping]]] = ..., quizzes: _Optional[_Iterable[_Union[Quiz, _Mapping]]] = ..., practical_exercises: _Optional[_Iterable[_Union[PracticalExercise, _Mapping]]] = ...) -> None: ...
+    topic_area: str
+    def __init__(self, module_id: _Optional[str] = ..., course_id: _Optional[str] = ..., version: _Optional[int] = ..., position: _Optional[int] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., lessons: _Optional[_Iterable[_Union[Lesson, _Mapping]]] = ..., quizzes: _Optional[_Iterable[_Union[Quiz, _Mapping]]] = ..., practical_exercises: _Optional[_Iterable[_Union[PracticalExercise, _Mapping]]] = ..., topic_area: _Optional[str] = ...) -> None: ...
 
 class Lesson(_message.Message):
     __slots__ = ("lesson_id", "module_id", "course_id", "version", "position", "title", "objective", "completion_rule", "status", "content_type", "video", "interactive")
@@ -265,14 +267,16 @@ class ScenarioStep(_message.Message):
     def __init__(self, step_id: _Optional[str] = ..., prompt: _Optional[str] = ..., choices: _Optional[_Iterable[_Union[BranchChoice, _Mapping]]] = ...) -> None: ...
 
 class BranchChoice(_message.Message):
-    __slots__ = ("choice_key", "text", "next_step_id")
+    __slots__ = ("choice_key", "text", "next_step_id", "correct")
     CHOICE_KEY_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
     NEXT_STEP_ID_FIELD_NUMBER: _ClassVar[int]
+    CORRECT_FIELD_NUMBER: _ClassVar[int]
     choice_key: str
     text: str
     next_step_id: str
-    def __init__(self, choice_key: _Optional[str] = ..., text: _Optional[str] = ..., next_step_id: _Optional[str] = ...) -> None: ...
+    correct: bool
+    def __init__(self, choice_key: _Optional[str] = ..., text: _Optional[str] = ..., next_step_id: _Optional[str] = ..., correct: _Optional[bool] = ...) -> None: ...
 
 class Quiz(_message.Message):
     __slots__ = ("quiz_id", "module_id", "course_id", "version", "position", "title", "pass_threshold", "scoring_policy", "max_attempts", "questions")

@@ -128,18 +128,20 @@ class ArchiveCourseResponse(_message.Message):
     def __init__(self, course: _Optional[_Union[_catalog_resources_pb2.Course, _Mapping]] = ...) -> None: ...
 
 class CreateModuleRequest(_message.Message):
-    __slots__ = ("tenant_id", "request_id", "course_id", "title", "description")
+    __slots__ = ("tenant_id", "request_id", "course_id", "title", "description", "topic_area")
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     COURSE_ID_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    TOPIC_AREA_FIELD_NUMBER: _ClassVar[int]
     tenant_id: str
     request_id: str
     course_id: str
     title: str
     description: str
-    def __init__(self, tenant_id: _Optional[str] = ..., request_id: _Optional[str] = ..., course_id: _Optional[str] = ..., title: _Optional[str] = ..., description: _Optional[str] = ...) -> None: ...
+    topic_area: str
+    def __init__(self, tenant_id: _Optional[str] = ..., request_id: _Optional[str] = ..., course_id: _Optional[str] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., topic_area: _Optional[str] = ...) -> None: ...
 
 class CreateModuleResponse(_message.Message):
     __slots__ = ("module",)

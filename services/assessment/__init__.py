@@ -1,0 +1,1 @@
+"""The assessment service: training sessions (seed 002), quiz attempts, exercise reviews, maturity assessments."""

@@ -1,0 +1,1 @@
+"""convert layer of the assessment service: one module per resource."""

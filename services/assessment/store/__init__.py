@@ -1,0 +1,1 @@
+"""store layer of the assessment service: one module per resource."""

@@ -1,0 +1,1 @@
+"""validate layer of the assessment service: one module per resource."""
