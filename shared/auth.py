@@ -16,6 +16,7 @@ Servicers start every RPC with `authorize(request.tenant_id, ROLES)`: it returns
 from __future__ import annotations
 
 import contextvars
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -42,6 +43,9 @@ AUDITOR = "auditor"
 ADMIN = "admin"
 SERVICE = "service"
 ALL_ROLES = frozenset({LEARNER, AUTHOR, REVIEWER, AUDITOR, ADMIN, SERVICE})
+# Tenant-defined roles (e.g. an exercise's reviewer role "mentor", catalog ReviewRequirements.reviewer_role)
+# are kept too: they grant nothing by themselves, only what a resource names them for.
+TENANT_ROLE = re.compile(r"[a-z0-9_-]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,13 @@ def authorize(tenant_id: str, roles: frozenset[str] | set[str] = ALL_ROLES) -> P
     v.tenant(tenant_id)
     v.raise_if_any()
     return principal
+
+
+def authorize_tenant_member(tenant_id: str) -> Principal:
+    """The caller, if it may act for `tenant_id` holding any role at all, tenant-defined roles included (e.g.
+    an exercise reviewer "mentor"); the RPC then decides by what the resource names."""
+    principal = current_principal()
+    return authorize(tenant_id, principal.roles or ALL_ROLES)
 
 
 def set_current_principal(principal: Principal | None) -> contextvars.Token:
@@ -155,7 +166,8 @@ class TokenVerifier:
             raise Unauthenticated("token has no tenant_id claim")
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise Unauthenticated("token roles claim must be a list of strings")
-        principal = Principal(subject=str(claims["sub"]), tenant_id=tenant, roles=frozenset(roles) & ALL_ROLES)
+        kept = frozenset(role for role in roles if role in ALL_ROLES or TENANT_ROLE.fullmatch(role))
+        principal = Principal(subject=str(claims["sub"]), tenant_id=tenant, roles=kept)
         # PyJWT accepted `exp`; the token is remembered until exactly the moment PyJWT would refuse it.
         return principal, int(claims["exp"])  # compared as PyJWT does: valid while now < int(exp)
 

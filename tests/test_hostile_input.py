@@ -12,6 +12,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
+from learning.assessment.v1 import assessment_service_pb2 as assessment_pb
 from learning.audit.v1 import audit_service_pb2 as audit_pb
 from learning.catalog.v1 import catalog_resources_pb2 as res
 from learning.catalog.v1 import catalog_service_pb2 as catalog_pb
@@ -39,7 +40,7 @@ def _trailer_bytes(error: grpc.RpcError) -> int:
 
 
 def test_a_deeply_nested_page_token_is_invalid_on_every_list(catalog_stub, evidence_stub, audit_stub, progress_stub,
-                                                             tokens, tenant):
+                                                             assessment_stub, tokens, tenant):
     md = tokens.metadata(tenant, ["admin", "auditor"], subject=str(uuid.uuid4()))
     course_id = str(uuid.uuid4())
     lists = [
@@ -53,6 +54,11 @@ def test_a_deeply_nested_page_token_is_invalid_on_every_list(catalog_stub, evide
         (progress_stub.ListTutorSessions, progress_pb.ListTutorSessionsRequest(tenant_id=tenant)),
         (progress_stub.ListKnowledgeGaps, progress_pb.ListKnowledgeGapsRequest(tenant_id=tenant)),
         (progress_stub.ListRecommendations, progress_pb.ListRecommendationsRequest(tenant_id=tenant)),
+        (assessment_stub.ListTrainingSessions, assessment_pb.ListTrainingSessionsRequest(tenant_id=tenant)),
+        (assessment_stub.ListQuizAttempts, assessment_pb.ListQuizAttemptsRequest(tenant_id=tenant)),
+        (assessment_stub.ListExerciseSubmissions, assessment_pb.ListExerciseSubmissionsRequest(tenant_id=tenant)),
+        (assessment_stub.ListMaturityRubrics, assessment_pb.ListMaturityRubricsRequest(tenant_id=tenant)),
+        (assessment_stub.ListMaturityAssessments, assessment_pb.ListMaturityAssessmentsRequest(tenant_id=tenant)),
     ]
     for call, request in lists:
         request.page_token = NESTED_JSON_TOKEN

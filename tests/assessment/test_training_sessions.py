@@ -174,13 +174,18 @@ def test_fail_then_pass_sends_outcomes_gaps_and_one_evidence(assessment, course,
     assert free.employee_answer.free_text_response == course.correct[course.free_text]["free_text_response"]
     assert free.employee_answer.llm_rationale and not free.options
     assert [o.key for o in body.modules[0].scenarios[0].options] == ["accept", "decline"]
-    # the queued request is what the real evidence service accepts (the relay would deliver exactly it)
-    recorded = evidence_stub.RecordTrainingEvidence(request, metadata=tokens.metadata(a.tenant, ["service"],
-                                                                                      subject="assessment"))
-    assert recorded.created and recorded.training_evidence.session_id == session.session_id
+    record_in_evidence(evidence_stub, tokens, request)
 
 
-def test_exhausted_evidence_has_the_outcome_and_weak_areas(assessment, course, assessment_owner_sql):
+def record_in_evidence(evidence_stub, tokens, request) -> None:
+    """The queued request is what the real evidence service accepts (the relay delivers exactly it)."""
+    recorded = evidence_stub.RecordTrainingEvidence(request, metadata=tokens.metadata(
+        request.tenant_id, ["service"], subject="assessment"))
+    assert recorded.created and recorded.training_evidence.session_id == request.session_id
+
+
+def test_exhausted_evidence_has_the_outcome_and_weak_areas(assessment, course, assessment_owner_sql, evidence_stub,
+                                                           tokens):
     session = start(assessment, course, max_attempts=1)
     answer_all(assessment, session.session_id, {**course.correct, course.single_choice[1]: {"selected_option": "b"}})
     result = evaluate(assessment, session.session_id)
@@ -192,9 +197,10 @@ def test_exhausted_evidence_has_the_outcome_and_weak_areas(assessment, course, a
     assert list(outcome.weak_areas.topic_areas) == ["negotiation"]
     assert request.evidence.session.HasField("completed_time")
     assert [s.score for s in outcome.module_scores] == [1.0, 0.0]
+    record_in_evidence(evidence_stub, tokens, request)
 
 
-def test_abandoned_evidence_has_seed_002_nulls(assessment, course, assessment_owner_sql):
+def test_abandoned_evidence_has_seed_002_nulls(assessment, course, assessment_owner_sql, evidence_stub, tokens):
     session = start(assessment, course)
     answer(assessment, session.session_id, course.single_choice[0], selected_option="a")
     abandoned = assessment.stub.AbandonTrainingSession(svc.AbandonTrainingSessionRequest(
@@ -211,6 +217,7 @@ def test_abandoned_evidence_has_seed_002_nulls(assessment, course, assessment_ow
     assert [s.HasField("score") for s in body.outcome.module_scores] == [False, False]
     assert [q.question_id for q in body.modules[0].quiz_questions] == [course.single_choice[0]]  # answered only
     assert not body.modules[0].scenarios and not body.modules[1].quiz_questions
+    record_in_evidence(evidence_stub, tokens, request)
     with pytest.raises(grpc.RpcError) as error:
         answer(assessment, session.session_id, course.scenario_item, selected_option="decline")
     assert details(error.value, error_details_pb2.PreconditionFailure).violations[0].type == "SESSION_NOT_IN_PROGRESS"

@@ -87,3 +87,11 @@ def test_the_cache_is_bounded(keys):
     for index in range(50):
         tokens.verify(bearer(private_pem, tenant=f"t-{index}"))
     assert len(tokens._verified) == 8
+
+
+def test_tenant_defined_roles_are_kept_and_malformed_roles_dropped(keys):
+    """A reviewer role such as "mentor" (catalog ReviewRequirements.reviewer_role) reaches the service; anything
+    not shaped like a role never does, so it cannot match a resource's role by accident."""
+    private_pem, public_pem = keys
+    token = bearer(private_pem, roles=("learner", "mentor", "Mentor", "x" * 65, "a b", ""))
+    assert verifier(public_pem, Clock()).verify(token).roles == frozenset({"learner", "mentor"})

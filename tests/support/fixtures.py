@@ -60,6 +60,8 @@ def service_fixtures(name: str) -> dict[str, object]:
             extra["certificate_signing_key"] = _pem(request.getfixturevalue("certificate_key"))
         if name in ("progress", "assessment"):  # read published course versions from the real catalog server
             extra["catalog_address"] = request.getfixturevalue("catalog_server").address
+        if name == "assessment":  # no background scoring in the shared server: tests that retry pending answers
+            extra["pending_retry_seconds"] = 3600.0  # run their own server, which nothing else races
         # No targets run beside these servers: outbox rows stay queued (delivery: tests/relay, tests/integration).
         return main().Settings(database_url=database.runtime_url, migration_database_url=database.owner_url,
                                listen_address="127.0.0.1:0", migrate_on_start=False, outbox_relay_enabled=False,

@@ -8,6 +8,8 @@ share; access.py has the role sets.
 
 from __future__ import annotations
 
+import logging
+
 from learning.assessment.v1 import assessment_service_pb2_grpc
 from services.assessment.api import exercise_submissions, maturity, quiz_attempts, training_sessions
 from services.assessment.catalog_content import CatalogContent
@@ -52,4 +54,11 @@ class AssessmentApi(assessment_service_pb2_grpc.AssessmentServiceServicer):
 
     async def score_pending(self) -> int:
         """Background: score answers the scorer (or the catalog) could not score before; returns how many."""
-        return await training_sessions.score_pending(self) + await quiz_attempts.score_pending(self)
+        scored = 0
+        for resource in (training_sessions, quiz_attempts):
+            try:
+                scored += await resource.score_pending(self)
+            except Exception:  # noqa: BLE001 - one resource's failed round must not stop the other's
+                logging.getLogger("learning.assessment").exception("%s: scoring pending answers failed",
+                                                                   resource.__name__)
+        return scored

@@ -11,7 +11,7 @@ from services.assessment.convert import exercise_submissions as convert
 from services.assessment.domain import exercise_submissions as domain
 from services.assessment.store import exercise_submissions as store
 from services.assessment.validate import exercise_submissions as validate
-from shared.auth import ALL_ROLES, LEARNER, Principal, authorize
+from shared.auth import LEARNER, Principal, authorize, authorize_tenant_member
 from shared.errors import Aborted, NotFound, PermissionDenied
 from shared.pagination import TIME, UUID, PageTokens, page_size
 from shared.routes import PROGRESS_EVENTS
@@ -64,7 +64,7 @@ async def _insert_next_revision(uow: UnitOfWork, tenant: str, new: validate.NewS
 async def review_submission(api, request, context):
     # Any role of the tenant may try: whether it may review depends on the submission's reviewer role,
     # which is known only once the submission is read.
-    principal = authorize(request.tenant_id, ALL_ROLES)
+    principal = authorize_tenant_member(request.tenant_id)
     new = validate.review_submission(request)
     tenant = request.tenant_id
     async with api.work(context) as uow:

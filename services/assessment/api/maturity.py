@@ -34,7 +34,7 @@ RUBRIC_PAGES = PageTokens("ListMaturityRubrics", key=(TIME, UUID, Int(1, 2**31 -
 ASSESSMENT_PAGES = PageTokens("ListMaturityAssessments", key=(TIME, UUID))
 
 
-def _name(rubric_id: str, version: int) -> str:
+def _name(rubric_id: str, version: int | str) -> str:
     return f"maturity_rubrics/{rubric_id}/versions/{version}"
 
 
@@ -44,17 +44,15 @@ async def create_maturity_rubric(api, request, context):
     tenant = request.tenant_id
     async with api.work(context) as uow:
         async def create():
-            rubric_id, version = new.rubric_id, 1
-            if not rubric_id:
-                rubric_id = str(uuid.uuid4())
-            else:
+            rubric_id, version = new.rubric_id or str(uuid.uuid4()), 1
+            if new.rubric_id:
                 # Serialize with other openings and publications of this rubric, then read its head afresh.
                 if not await store.lock_versions(uow.session, tenant, rubric_id):
                     raise NotFound("maturity rubric", rubric_id)
                 latest, has_draft = await store.rubric_head(uow.session, tenant, rubric_id)
-                version = latest + 1
                 if has_draft:
                     raise _draft_exists(rubric_id)
+                version = latest + 1
             row = await store.insert_draft(uow.session, tenant, rubric_id, version, new.content, utcnow())
             if row is None:  # a draft appeared regardless: the partial unique index held
                 raise _draft_exists(rubric_id)

@@ -15,7 +15,6 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from learning.assessment.v1 import assessment_service_pb2 as svc
-from services.assessment import catalog_content
 from services.assessment.api.access import PARTICIPATE_ROLES, READ_ROLES, acts_for, may_change, only_learner, visible
 from services.assessment.convert import quiz_attempts as convert
 from services.assessment.domain import content, scoring
@@ -111,11 +110,7 @@ async def submit_quiz_attempt(api, request, context):
         may_change(principal, row.user_id, KIND, attempt_id)
         if row.status != domain.IN_PROGRESS:
             return svc.SubmitQuizAttemptResponse(attempt=convert.attempt(row, answers))  # submitted before
-        try:
-            course = await api.catalog.get(tenant, row.course_id, row.course_version)
-        except catalog_content.CatalogUnavailable:
-            course = None  # nothing can be scored now: every answer stays pending, the attempt SCORING
-        scores = await _scores(api, row, answers, course)
+        scores = await _scores(api, row, answers, await _keys(api, row))
         async with api.work(context) as uow:
             group = await store.lock_attempts_of(uow.session, row)
             current = next(r for r in group if r.attempt_id == attempt_id)
@@ -178,15 +173,9 @@ async def score_pending(api) -> int:
 
 
 async def _score_claimed(api, tenant: str, attempt_id: str, claimed: list[Row]) -> int:
-    first = claimed[0]
-    try:
-        course = await api.catalog.get(tenant, first.course_id, first.course_version)
-    except DomainError as error:  # unavailable, or no longer published: retried later, never scored 0
-        log.warning("catalog cannot give the keys of quiz attempt %s now: %s", attempt_id, error.message)
-        course = None
-    async with api.work() as uow:  # the attempt row, for the scorer's prompt and the quiz id
+    async with api.work() as uow:  # the attempt row: its version, quiz and the prompts shown
         attempt = await store.get_attempt(uow.session, tenant, attempt_id)
-    scores = await _scores(api, attempt, claimed, course)
+    scores = await _scores(api, attempt, claimed, await _keys(api, attempt))
     async with api.work() as uow:
         group = await store.lock_attempts_of(uow.session, attempt)
         current = next(r for r in group if r.attempt_id == attempt_id)
@@ -209,6 +198,19 @@ async def _attempt_and_answers(uow: UnitOfWork, tenant: str, attempt_id: str) ->
 
 def _given(answers: list[Row]) -> set[tuple]:
     return {(a.question_id, tuple(a.selected_options), a.free_text_response) for a in answers}
+
+
+async def _keys(api, attempt: Row) -> content.CourseContent | None:
+    """The attempt's published version with its answer keys and rubrics, or None when the catalog cannot give it
+    now: then nothing can be scored, every answer stays pending (the attempt SCORING) and is retried later.
+    A version that was published when the attempt started does not stop being so, hence no error for the
+    caller, which has nothing to correct."""
+    try:
+        return await api.catalog.get(attempt.tenant_id, attempt.course_id, attempt.course_version)
+    except DomainError as error:  # CatalogUnavailable, or (never expected) COURSE_VERSION_NOT_PUBLISHED
+        log.warning("the catalog cannot give the keys of quiz attempt %s now (%s); its answers wait",
+                    attempt.attempt_id, error.message)
+        return None
 
 
 async def _scores(api, attempt: Row, answers: list[Row], course: content.CourseContent | None) -> Scores:

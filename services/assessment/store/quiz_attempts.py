@@ -69,11 +69,9 @@ WITH due AS (
     FOR UPDATE OF a SKIP LOCKED
 )
 UPDATE learning_quiz_answers a SET next_try_at = %(lease_until)s
-FROM due, learning_quiz_attempts t
+FROM due
 WHERE a.tenant_id = due.tenant_id AND a.attempt_id = due.attempt_id AND a.question_id = due.question_id
-  AND t.tenant_id = a.tenant_id AND t.attempt_id = a.attempt_id
-RETURNING a.tenant_id, a.attempt_id, a.question_id, a.selected_options, a.free_text_response, a.scoring_failures,
-          t.course_id, t.course_version, t.quiz_id
+RETURNING a.tenant_id, a.attempt_id, a.question_id, a.selected_options, a.free_text_response
 """
 LIST_COLUMNS = [c for c in quiz_attempts.c if c.name != "questions"]  # lists leave the questions out
 
