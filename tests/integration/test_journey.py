@@ -308,3 +308,69 @@ def test_the_journey_with_audit_and_evidence_down(system, tokens, tenant):
             system["evidence"].start()
             system["audit"].start()
         check_the_outcome(c, course, session)
+
+
+def test_quizzes_reviews_and_maturity_reach_progress_and_audit(system, tokens, tenant):
+    """The other assessments through the outboxes: a passed quiz attempt and an approved exercise show in the
+    learner's progress, a maturity assessment in the organization's profile and its weak dimension as an
+    organization gap; the audit log holds each of their events once."""
+    from tests.assessment.conftest import GOOD_FREE_TEXT, Assessment
+    from tests.assessment.conftest import publish_course as publish_assessed_course
+    from tests.assessment.test_maturity import MIXED, responses, rubric_content
+
+    with ExitStack() as stack:
+        c = Clients(system, tokens, tenant, stack)
+        course = publish_assessed_course(c.catalog)
+        a = Assessment(c.assessment, tokens, tenant)
+        attempt = c.assessment.StartQuizAttempt(asvc.StartQuizAttemptRequest(
+            tenant_id=tenant, user_id=a.learner, course=course.ref, quiz_id=course.quiz_ids[0]),
+            metadata=a.learner_md).attempt
+        for question_id, answer in ((course.single_choice[0], {"selected_options": ["a"]}),
+                                    (course.free_text, {"free_text_response": GOOD_FREE_TEXT})):
+            c.assessment.AnswerQuizQuestion(asvc.AnswerQuizQuestionRequest(
+                tenant_id=tenant, attempt_id=attempt.attempt_id, question_id=question_id, **answer),
+                metadata=a.learner_md)
+        scored = c.assessment.SubmitQuizAttempt(asvc.SubmitQuizAttemptRequest(
+            tenant_id=tenant, attempt_id=attempt.attempt_id), metadata=a.learner_md).attempt
+        assert scored.status == ares.QUIZ_ATTEMPT_STATUS_PASSED
+        submission = c.assessment.SubmitExercise(asvc.SubmitExerciseRequest(
+            tenant_id=tenant, user_id=a.learner, course=course.ref, exercise_id=course.exercise_id,
+            text="An RFP with scope, criteria and a timeline.", attachments=[ares.EvidenceAttachment(
+                uri="https://files.example.com/rfp.pdf", media_type="application/pdf", sha256="a" * 64)]),
+            metadata=a.learner_md).submission
+        for _ in range(2):
+            c.assessment.ReviewSubmission(asvc.ReviewSubmissionRequest(
+                tenant_id=tenant, submission_id=submission.submission_id, decision=ares.REVIEW_DECISION_APPROVED),
+                metadata=a.mentor_md()[1])
+        rubric = c.assessment.CreateMaturityRubric(asvc.CreateMaturityRubricRequest(
+            tenant_id=tenant, rubric=rubric_content()), metadata=a.author_md).rubric
+        c.assessment.PublishMaturityRubric(asvc.PublishMaturityRubricRequest(
+            tenant_id=tenant, rubric_id=rubric.rubric_id, version=rubric.version), metadata=a.author_md)
+        assessed = c.assessment.SubmitMaturityAssessment(asvc.SubmitMaturityAssessmentRequest(
+            tenant_id=tenant, rubric_id=rubric.rubric_id, rubric_version=rubric.version,
+            responses=responses(MIXED)), metadata=a.admin_md).assessment
+        assert assessed.maturity_level == 2
+
+        def items():
+            progress = c.progress.GetCourseProgress(psvc.GetCourseProgressRequest(
+                tenant_id=tenant, user_id=a.learner, course=course.ref), metadata=c.auditor_md).progress
+            done = {i.item_id: i.state for i in progress.items}
+            return done if done.get(course.quiz_ids[0]) == pres.PROGRESS_STATE_PASSED \
+                and done.get(course.exercise_id) == pres.PROGRESS_STATE_PASSED else None
+
+        assert _eventually(items), "the quiz pass and the exercise approval never reached progress"
+        profile = _eventually(lambda: (p := c.progress.GetOrganizationLearningProfile(
+            psvc.GetOrganizationLearningProfileRequest(tenant_id=tenant), metadata=c.auditor_md).profile)
+            .maturity_level and p)
+        assert profile.maturity_level == 2 and profile.maturity_assessment.id == assessed.assessment_id
+        gaps = _eventually(lambda: list(c.progress.ListKnowledgeGaps(psvc.ListKnowledgeGapsRequest(
+            tenant_id=tenant, organization_only=True), metadata=c.auditor_md).gaps))
+        assert sorted(g.topic_area for g in gaps) == ["contract management", "supplier risk"]
+        expected = Counter({("quiz.scored", "assessment"): 1, ("exercise.reviewed", "assessment"): 2,
+                            ("maturity_rubric.published", "assessment"): 1,
+                            ("maturity_assessment.scored", "assessment"): 1})
+        _eventually(lambda: _audit_counts(c) >= expected)
+        time.sleep(1)  # a duplicate would have been delivered by now
+        counts = _audit_counts(c)
+        assert all(counts[key] == n for key, n in expected.items()), counts
+        assert c.audit.VerifyAuditLog(audit_pb.VerifyAuditLogRequest(tenant_id=tenant), metadata=c.auditor_md).valid
