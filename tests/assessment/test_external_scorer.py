@@ -12,15 +12,18 @@ import time
 import uuid
 
 import grpc
+import psycopg
 import pytest
 
 from learning.assessment.v1 import assessment_resources_pb2 as res
 from learning.assessment.v1 import assessment_service_pb2 as svc
 from learning.assessment.v1 import assessment_service_pb2_grpc as svc_grpc
+from learning.evidence.v1 import evidence_service_pb2 as ev_svc
 from services.assessment import main as assessment_main
 from shared import provision
+from shared.db import libpq_url
 from shared.migrations import migrate
-from tests.assessment.conftest import Assessment, publish_course
+from tests.assessment.conftest import Assessment, publish_course, queued
 from tests.catalog.conftest import Catalog
 from tests.support.processes import ServiceProcess, free_port
 from tests.support.servers import ServerThread
@@ -39,7 +42,7 @@ def scored_externally(admin_url, assessment_settings):
     try:
         with ServerThread(lambda: assessment_main.build(settings)) as host, \
                 grpc.insecure_channel(host.address) as channel:
-            yield svc_grpc.AssessmentServiceStub(channel), port
+            yield svc_grpc.AssessmentServiceStub(channel), port, database
     finally:
         provision.drop(admin_url, database.database)
 
@@ -49,7 +52,7 @@ def _free_text_item(session: res.TrainingSession, item_id: str) -> res.TrainingI
 
 
 def test_pending_until_the_external_scorer_answers(scored_externally, catalog_stub, tokens, tenant):
-    stub, port = scored_externally
+    stub, port, _ = scored_externally
     course = publish_course(Catalog(catalog_stub, tokens, tenant))
     a = Assessment(stub, tokens, tenant)
     session = stub.StartTrainingSession(svc.StartTrainingSessionRequest(
@@ -82,3 +85,35 @@ def test_pending_until_the_external_scorer_answers(scored_externally, catalog_st
             tenant_id=tenant, session_id=session.session_id), metadata=a.learner_md).result
         assert result.module_results[0].score == pytest.approx((1 + 1 + 0.75) / 3)
         scorer.stop()
+
+
+def test_an_abandoned_session_waits_for_its_pending_answer_before_its_evidence(scored_externally, catalog_stub,
+                                                                               tokens, tenant):
+    """Evidence carries only scored answers (AnswerEvidence.score is never null): a session abandoned while an
+    answer is pending sends its evidence once the scorer has scored it, with that answer in it."""
+    stub, port, database = scored_externally
+    course = publish_course(Catalog(catalog_stub, tokens, tenant))
+    a = Assessment(stub, tokens, tenant)
+    session = stub.StartTrainingSession(svc.StartTrainingSessionRequest(
+        tenant_id=tenant, employee_id=a.learner, course=course.ref, policy=a.policy()), metadata=a.learner_md).session
+    stub.SubmitTrainingAnswer(svc.SubmitTrainingAnswerRequest(
+        tenant_id=tenant, session_id=session.session_id, item_id=course.free_text,
+        free_text_response="I would disclose it."), metadata=a.learner_md)
+    stub.AbandonTrainingSession(svc.AbandonTrainingSessionRequest(tenant_id=tenant, session_id=session.session_id),
+                                metadata=a.learner_md)
+    with psycopg.connect(libpq_url(database.owner_url), autocommit=True) as sql:
+        def evidence():
+            return queued(sql, tenant, "evidence.training_evidence", ev_svc.RecordTrainingEvidenceRequest)
+
+        assert evidence() == []  # the pending answer is not evidence yet
+        with ServiceProcess.module("tests.support.external_scorer", {}, "--port", str(port), "--score", "0.5") as scorer:
+            scorer.start()
+            deadline = time.monotonic() + 60
+            while not (requests := evidence()):
+                assert time.monotonic() < deadline, "the abandoned session's evidence was never sent"
+                time.sleep(0.2)
+            scorer.stop()
+    [request] = requests
+    [question] = request.evidence.modules[0].quiz_questions
+    assert (question.question_id, question.employee_answer.score) == (course.free_text, 0.5)
+    assert not request.evidence.outcome.HasField("aggregate_score")

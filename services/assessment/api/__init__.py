@@ -13,7 +13,9 @@ import logging
 from learning.assessment.v1 import assessment_service_pb2_grpc
 from services.assessment.api import exercise_submissions, maturity, quiz_attempts, training_sessions
 from services.assessment.catalog_content import CatalogContent
+from services.assessment.domain.training_sessions import Session
 from services.assessment.scoring import Scorer
+from shared.lru import LruCache
 from shared.unit_of_work import UnitsOfWork
 
 
@@ -24,6 +26,8 @@ class AssessmentApi(assessment_service_pb2_grpc.AssessmentServiceServicer):
         self.catalog = catalog  # published course versions with their answer keys (cached, never stored)
         self.scorer = scorer  # free-text scoring: built-in rubric scorer or the configured external one
         self.retry_seconds = retry_seconds  # first wait before a pending answer is scored again
+        # training sessions as first read, for what never changes after the start (frozen content, policy)
+        self.frozen: LruCache[tuple[str, str], Session] = LruCache(4096)
 
     StartTrainingSession = training_sessions.start_training_session
     GetTrainingSession = training_sessions.get_training_session

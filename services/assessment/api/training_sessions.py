@@ -92,25 +92,26 @@ async def submit_training_answer(api, request, context):
     principal = authorize(request.tenant_id, PARTICIPATE_ROLES)
     given = validate.submit_answer(request)
     tenant, submitted_at = request.tenant_id, now_millis()
+    frozen = await _frozen_session(api, context, principal, tenant, given.session_id)
+    found = domain.find_item(frozen.modules, given.item_id)
+    if found is None:
+        raise InvalidArgument([FieldViolation("item_id", "is not an item of this session")])
+    module, item = found
+    validate.answer_fits(Violations(), item, given)
+    # Scored before the transaction: the catalog (on a cache miss) and an external scorer are network calls.
+    score = None
+    if item.format == content.MULTIPLE_CHOICE:
+        score = await _score(api, frozen, item, given.selected_option, None, answer_id="")
+    else:
+        attempt, answered = await _current_answer(api, context, tenant, given)
+        if not answered:  # a retried answer never costs a second scoring
+            score = await _score(api, frozen, item, None, given.free_text_response,
+                                 answer_id=_answer_id(given.session_id, attempt, item.item_id))
     async with api.work(context) as uow:
-        row = await _changeable_session(uow, principal, tenant, given.session_id)
-        session = store.session_of(row)
+        row = await store.lock_for_answer(uow.session, tenant, given.session_id)
+        _check_visible(principal, row, given.session_id, change=True)
+        session = store.session_of(row, frozen.modules)
         domain.check_in_progress(session, given.attempt_number)
-        found = domain.find_item(session.modules, given.item_id)
-        if found is None:
-            raise InvalidArgument([FieldViolation("item_id", "is not an item of this session")])
-        module, item = found
-        validate.answer_fits(Violations(), item, given)
-        existing = await store.get_answer(uow.session, tenant, session.session_id, session.attempt_number,
-                                          item.item_id)
-    if existing is not None:  # answers are final: a retry gets the stored one, another answer is refused
-        return await _answered(api, context, session, item, given)
-    score = await _score(api, session, item, given.selected_option, given.free_text_response,
-                         answer_id=_answer_id(session, item.item_id))
-    async with api.work(context) as uow:
-        row = await _changeable_session(uow, principal, tenant, given.session_id, lock="answer")
-        session = store.session_of(row)
-        domain.check_in_progress(session, given.attempt_number or session.attempt_number)
         stored = await store.insert_answer(
             uow.session, tenant_id=tenant, session_id=session.session_id, attempt_number=session.attempt_number,
             item_id=item.item_id, module_index=module.module_index, selected_option=given.selected_option,
@@ -119,12 +120,10 @@ async def submit_training_answer(api, request, context):
             rationale=(score.rationale or None) if score else None, scorer=score.scorer if score else None,
             scored_at=submitted_at if score else None,
             next_try_at=None if score else submitted_at + timedelta(seconds=api.retry_seconds))
-        if stored is None:  # a concurrent submit of the same item won
-            stored = await store.get_answer(uow.session, tenant, session.session_id, session.attempt_number,
-                                            item.item_id)
-        answers = store.answers_of(await store.answers(uow.session, tenant, session.session_id,
-                                                       session.attempt_number))
-    _check_same(session, item, answers[item.item_id], given)
+        answers = store.answers_of(await store.module_answers(uow.session, tenant, session.session_id,
+                                                              session.attempt_number, module.module_index))
+    if stored is None:  # answered before (a retry, or a concurrent submit of the same item): answers are final
+        _check_same(session, item, answers[item.item_id], given)
     return svc.SubmitTrainingAnswerResponse(answer=convert.answer(session.attempt_number, answers[item.item_id]),
                                             module=convert.module(module, session.attempt_number, answers))
 
@@ -190,13 +189,14 @@ async def score_pending(api) -> int:
         found = domain.find_item(session.modules, answer.item_id)
         assert found is not None, "answers are only stored for items of their session"
         score = await _score(api, session, found[1], answer.selected_option, answer.free_text_response,
-                             answer_id=_answer_id(session, answer.item_id, answer.attempt_number))
+                             answer_id=_answer_id(session.session_id, answer.attempt_number, answer.item_id))
         async with api.work() as uow:
             if score is None:
                 await store.retry_later(uow.session, answer, first_wait=api.retry_seconds, now=now_millis())
                 continue
-            lock = "change" if session.status == domain.ABANDONED else "answer"
-            row = await store.get_session(uow.session, answer.tenant_id, answer.session_id, lock=lock)
+            # exclusive: the session may have been abandoned meanwhile, and then this transaction may send its
+            # evidence (background work; a moment's wait for a concurrent answer costs nothing)
+            row = await store.get_session(uow.session, answer.tenant_id, answer.session_id, lock="change")
             applied = await store.apply_score(
                 uow.session, tenant_id=answer.tenant_id, session_id=answer.session_id,
                 attempt_number=answer.attempt_number, item_id=answer.item_id, score=score.score,
@@ -216,27 +216,35 @@ def _session(row, results, answers):
                            results=[store.result_of(r) for r in results], answers=answers)
 
 
-async def _visible_session(uow, principal, tenant: str, session_id: str, lock: str = ""):
-    row = await store.get_session(uow.session, tenant, session_id, lock=lock)
+def _check_visible(principal, row, session_id: str, *, change: bool = False) -> None:
+    """NOT_FOUND for a missing session and, for a learner, another learner's; `change`: only its owner, an
+    admin or a service may answer, evaluate or abandon it."""
     if row is None:
         raise NotFound(KIND, session_id)
     visible(principal, row.employee_id, KIND, session_id)
+    if change:
+        may_change(principal, row.employee_id, KIND, session_id)
+
+
+async def _visible_session(uow, principal, tenant: str, session_id: str, lock: str = ""):
+    row = await store.get_session(uow.session, tenant, session_id, lock=lock)
+    _check_visible(principal, row, session_id)
     return row
 
 
 async def _changeable_session(uow, principal, tenant: str, session_id: str, lock: str = ""):
-    row = await _visible_session(uow, principal, tenant, session_id, lock)
-    may_change(principal, row.employee_id, KIND, session_id)
+    row = await store.get_session(uow.session, tenant, session_id, lock=lock)
+    _check_visible(principal, row, session_id, change=True)
     return row
 
 
-def _answer_id(session: domain.Session, item_id: str, attempt_number: int = 0) -> str:
+def _answer_id(session_id: str, attempt_number: int, item_id: str) -> str:
     """Stable per (session, attempt, item): what an external scorer sees on every retry."""
-    return domain.event_id(session.session_id, f"answers/{attempt_number or session.attempt_number}/{item_id}")
+    return domain.event_id(session_id, f"answers/{attempt_number}/{item_id}")
 
 
 async def _score(api, session: domain.Session, item: domain.Item, selected: str | None, text: str | None, *,
-                        answer_id: str) -> scoring.Score | None:
+                 answer_id: str) -> scoring.Score | None:
     """The answer's score, or None when it cannot be scored now (catalog or external scorer down)."""
     try:
         course = await api.catalog.get(session.tenant_id, session.course_id, session.course_version)
@@ -250,14 +258,25 @@ async def _score(api, session: domain.Session, item: domain.Item, selected: str 
                                             prompt=item.prompt, rubric=rubric, answer=text or "")
 
 
-async def _answered(api, context, session: domain.Session, item: domain.Item, given):
-    async with api.work.read(context) as uow:
-        answers = store.answers_of(await store.answers(uow.session, session.tenant_id, session.session_id,
-                                                       session.attempt_number))
-    _check_same(session, item, answers[item.item_id], given)
-    module = domain.find_item(session.modules, item.item_id)[0]
-    return svc.SubmitTrainingAnswerResponse(answer=convert.answer(session.attempt_number, answers[item.item_id]),
-                                            module=convert.module(module, session.attempt_number, answers))
+async def _frozen_session(api, context, principal, tenant: str, session_id: str) -> domain.Session:
+    """The session as first read; only what never changes after the start (employee, course version, policy,
+    frozen modules) may be used from it. Kept in a bounded LRU, so an answer parses no JSON."""
+    key = (tenant, session_id)
+    if (known := api.frozen.get(key)) is None:
+        async with api.work.read(context) as uow:
+            row = await store.get_session(uow.session, tenant, session_id)
+        _check_visible(principal, row, session_id, change=True)
+        known = api.frozen.put(key, store.session_of(row))
+    return known
+
+
+async def _current_answer(api, context, tenant: str, given) -> tuple[int, bool]:
+    """(the attempt the caller means, whether its item is answered already)."""
+    async with api.work(context) as uow:
+        row = await store.get_session(uow.session, tenant, given.session_id)
+        attempt = given.attempt_number or row.attempt_number
+        return attempt, await store.get_answer(uow.session, tenant, given.session_id, attempt,
+                                               given.item_id) is not None
 
 
 def _check_same(session: domain.Session, item: domain.Item, stored: domain.Answer, given) -> None:

@@ -20,13 +20,20 @@ INSERT_SESSION = Query(insert(training_sessions).values(
 _SESSION = select(training_sessions).where(S.tenant_id == bindparam("tenant_id"),
                                            S.session_id == bindparam("session_id"))
 SESSION = Query(_SESSION)
+# The session without its frozen content (16 kB of JSON for 50 items): what an answer needs when the content
+# is known already (api keeps it: it never changes after the start).
+_HEAD = select(*(c for c in training_sessions.c if c.name != "content")).where(
+    S.tenant_id == bindparam("tenant_id"), S.session_id == bindparam("session_id"))
 # Answers take a share lock: concurrent submits to different items go on together, while an evaluation
 # or an abandonment (FOR UPDATE) waits for them and then sees every answer.
-SESSION_FOR_ANSWER = Query(_SESSION.with_for_update(read=True))
+HEAD_FOR_ANSWER = Query(_HEAD.with_for_update(read=True, of=training_sessions))
 SESSION_FOR_CHANGE = Query(_SESSION.with_for_update())
 ANSWERS = Query(select(training_answers).where(
     A.tenant_id == bindparam("tenant_id"), A.session_id == bindparam("session_id"),
     A.attempt_number == bindparam("attempt_number")))
+MODULE_ANSWERS = Query(select(training_answers).where(
+    A.tenant_id == bindparam("tenant_id"), A.session_id == bindparam("session_id"),
+    A.attempt_number == bindparam("attempt_number"), A.module_index == bindparam("module_index")))
 ANSWER = Query(select(training_answers).where(
     A.tenant_id == bindparam("tenant_id"), A.session_id == bindparam("session_id"),
     A.attempt_number == bindparam("attempt_number"), A.item_id == bindparam("item_id")))
@@ -68,14 +75,25 @@ async def insert_session(session: Session, **values) -> Row:
 
 
 async def get_session(session: Session, tenant_id: str, session_id: str, *, lock: str = "") -> Row | None:
-    """lock: "" (none), "answer" (shared: answers go on together) or "change" (exclusive)."""
-    query = {"": SESSION, "answer": SESSION_FOR_ANSWER, "change": SESSION_FOR_CHANGE}[lock]
+    """lock: "" (none) or "change" (exclusive)."""
+    query = {"": SESSION, "change": SESSION_FOR_CHANGE}[lock]
     return (await session.execute(query, tenant_id=tenant_id, session_id=session_id)).first()
 
 
 async def answers(session: Session, tenant_id: str, session_id: str, attempt_number: int) -> list[Row]:
     return (await session.execute(ANSWERS, tenant_id=tenant_id, session_id=session_id,
                                   attempt_number=attempt_number)).all()
+
+
+async def lock_for_answer(session: Session, tenant_id: str, session_id: str) -> Row | None:
+    """The session's state (no content) under a shared lock: answers go on together, evaluations wait."""
+    return (await session.execute(HEAD_FOR_ANSWER, tenant_id=tenant_id, session_id=session_id)).first()
+
+
+async def module_answers(session: Session, tenant_id: str, session_id: str, attempt_number: int,
+                         module_index: int) -> list[Row]:
+    return (await session.execute(MODULE_ANSWERS, tenant_id=tenant_id, session_id=session_id,
+                                  attempt_number=attempt_number, module_index=module_index)).all()
 
 
 async def get_answer(session: Session, tenant_id: str, session_id: str, attempt_number: int, item_id: str) -> Row | None:
@@ -150,14 +168,16 @@ async def list_sessions(session: Session, tenant_id: str, filters, after: tuple 
 # Rows -> domain
 # --------------------------------------------------------------------------------------------------------
 
-def session_of(row: Row) -> domain.Session:
+def session_of(row: Row, modules: list[domain.Module] | None = None) -> domain.Session:
+    """The session of a row; `modules` when the frozen content is known already (the row may lack it)."""
     return domain.Session(
         session_id=row.session_id, tenant_id=row.tenant_id, employee_id=row.employee_id, course_id=row.course_id,
         course_version=row.course_version,
         policy=domain.Policy(row.pass_threshold, row.max_attempts, row.role_profile_id, row.role_profile_version,
                              row.app_version),
         config_hash=row.config_hash, status=row.status, attempt_number=row.attempt_number,
-        modules=[domain.Module.from_json(m) for m in row.content], created_at=row.created_at,
+        modules=modules if modules is not None else [domain.Module.from_json(m) for m in row.content],
+        created_at=row.created_at,
         completed_at=row.completed_at)
 
 
