@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from pathlib import Path
 
@@ -15,6 +13,7 @@ from services.assessment import tables
 from services.assessment.api import AssessmentApi
 from services.assessment.catalog_content import CatalogContent
 from services.assessment.scoring import Scorer
+from shared.background import every
 from shared.clients import service_channel
 from shared.db import Database
 from shared.entrypoint import ServiceDefinition
@@ -46,22 +45,6 @@ class Settings(ServiceSettings):
     pending_retry_seconds: float = Field(default=5.0, gt=0)
 
 
-def pending_scorer(api: AssessmentApi, interval: float):
-    """Background task: score answers whose scoring failed before (external scorer or catalog down)."""
-    async def run(stopping: asyncio.Event) -> None:
-        while not stopping.is_set():
-            try:
-                scored = await api.score_pending()
-                if scored:
-                    log.info("scored %d pending answers", scored)
-            except Exception:  # noqa: BLE001 - a failed round is retried on the next one
-                log.exception("scoring pending answers failed")
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(stopping.wait(), interval)
-
-    return run
-
-
 async def build(settings: Settings) -> ServiceHost:
     database = Database.from_settings(settings)
     work = UnitsOfWork(database, service=SERVICE_NAME, outbox=tables.outbox, idempotency_keys=tables.idempotency_keys)
@@ -69,7 +52,7 @@ async def build(settings: Settings) -> ServiceHost:
     scorer = Scorer(service_channel(settings, settings.scorer_address) if settings.scorer_address else None,
                     timeout_seconds=settings.scorer_timeout_seconds)
     api = AssessmentApi(work, catalog, scorer, retry_seconds=settings.pending_retry_seconds)
-    background = [pending_scorer(api, settings.pending_retry_seconds)]
+    background = [every(settings.pending_retry_seconds, api.score_pending, "pending answers scored")]
     if settings.outbox_relay_enabled:
         background.append(outbox_relay(settings, database, tables.outbox,
                                        [TRAINING_EVIDENCE, PROGRESS_EVENTS, KNOWLEDGE_GAPS, MATURITY_RESULTS, AUDIT]))

@@ -9,7 +9,6 @@ from pydantic_settings import SettingsConfigDict
 from learning.evidence.v1 import evidence_service_pb2, evidence_service_pb2_grpc
 from services.evidence import tables
 from services.evidence.api import EvidenceApi
-from services.evidence.signing import SigningKey
 from shared.db import Database
 from shared.entrypoint import ServiceDefinition
 from shared.outbox_relay import outbox_relay
@@ -17,6 +16,7 @@ from shared.routes import AUDIT
 from shared.server import ServiceHost
 from shared.services import default_address
 from shared.settings import ServiceSettings
+from shared.signing import SigningKey
 from shared.unit_of_work import UnitsOfWork
 
 SERVICE_NAME = evidence_service_pb2.DESCRIPTOR.services_by_name["EvidenceService"].full_name
@@ -41,7 +41,7 @@ class Settings(ServiceSettings):
 async def build(settings: Settings) -> ServiceHost:
     database = Database.from_settings(settings)
     work = UnitsOfWork(database, service="evidence", outbox=tables.outbox, idempotency_keys=tables.idempotency_keys)
-    api = EvidenceApi(work, SigningKey.load(settings.signing_key_pem()))
+    api = EvidenceApi(work, SigningKey.load(settings.signing_key_pem(), purpose="EVIDENCE_CERTIFICATE_SIGNING_KEY"))
     return ServiceHost.from_settings(
         settings,
         name="evidence",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from pathlib import Path
 
@@ -14,6 +12,7 @@ from learning.progress.v1 import progress_service_pb2, progress_service_pb2_grpc
 from services.progress import tables
 from services.progress.api import ProgressApi
 from services.progress.structures import CourseStructures
+from shared.background import every
 from shared.clients import service_channel
 from shared.db import Database
 from shared.entrypoint import ServiceDefinition
@@ -40,28 +39,13 @@ class Settings(ServiceSettings):
     pending_retry_seconds: float = Field(default=5.0, gt=0)
 
 
-def pending_settler(api: ProgressApi, interval: float):
-    """Background task: settle progress whose version structure was not known when it was recorded."""
-    async def run(stopping: asyncio.Event) -> None:
-        while not stopping.is_set():
-            try:
-                settled = await api.settle_pending()
-                if settled:
-                    log.info("settled progress of %d learner-versions once the catalog answered", settled)
-            except Exception:  # noqa: BLE001 - a failed round is retried on the next one
-                log.exception("settling pending progress failed")
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(stopping.wait(), interval)
-
-    return run
-
-
 async def build(settings: Settings) -> ServiceHost:
     database = Database.from_settings(settings)
     work = UnitsOfWork(database, service=SERVICE_NAME, outbox=tables.outbox, idempotency_keys=tables.idempotency_keys)
     structures = CourseStructures(work, service_channel(settings, settings.catalog_address))
     api = ProgressApi(work, structures)
-    background = [pending_settler(api, settings.pending_retry_seconds)]
+    background = [every(settings.pending_retry_seconds, api.settle_pending,
+                        "learner-versions settled once the catalog answered")]
     if settings.outbox_relay_enabled:  # certificates for passed course versions to evidence; audit events
         background.append(outbox_relay(settings, database, tables.outbox, [CERTIFICATES, AUDIT]))
     return ServiceHost.from_settings(

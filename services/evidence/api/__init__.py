@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from learning.evidence.v1 import evidence_service_pb2_grpc
 from services.evidence.api import certificates, training_evidence
-from services.evidence.signing import SigningKey
+from shared.signing import SigningKey
 from shared.unit_of_work import UnitsOfWork
 
 

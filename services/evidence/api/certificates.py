@@ -15,11 +15,11 @@ from learning.evidence.v1 import evidence_service_pb2 as spb
 from services.evidence import domain, store
 from services.evidence.convert import certificates as convert
 from services.evidence.domain import CertificateStatus
-from services.evidence.signing import ALGORITHM, verify_signature
 from services.evidence.validate import certificates as validate
 from shared.auth import ADMIN, ALL_ROLES, AUDITOR, LEARNER, SERVICE, Principal, authorize
 from shared.errors import FailedPrecondition, NotFound, PermissionDenied
 from shared.pagination import TIME, UUID, PageTokens
+from shared.signing import ALGORITHM, verify_signature
 from shared.timeutil import format_datetime_millis, now_millis, utcnow
 from shared.unit_of_work import UnitOfWork
 from shared.validation import canonical_uuid, required_id

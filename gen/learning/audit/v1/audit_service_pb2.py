@@ -27,7 +27,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from learning.common.v1 import common_pb2 as learning_dot_common_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%learning/audit/v1/audit_service.proto\x12\x11learning.audit.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1flearning/common/v1/common.proto\"\xdd\x02\n\nAuditEvent\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x11\n\ttenant_id\x18\x02 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x03 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x04 \x01(\t\x12\x14\n\x0csubject_type\x18\x05 \x01(\t\x12\x12\n\nsubject_id\x18\x06 \x01(\t\x12.\n\noccur_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0esource_service\x18\x08 \x01(\t\x12(\n\x07payload\x18\t \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x10\n\x08sequence\x18\n \x01(\x03\x12\x15\n\rprevious_hash\x18\x0b \x01(\t\x12\x12\n\nevent_hash\x18\x0c \x01(\t\x12/\n\x0brecord_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"D\n\x13RecordEventsRequest\x12-\n\x06\x65vents\x18\x01 \x03(\x0b\x32\x1d.learning.audit.v1.AuditEvent\"G\n\x14RecordEventsResponse\x12\x16\n\x0erecorded_count\x18\x01 \x01(\x05\x12\x17\n\x0f\x64uplicate_count\x18\x02 \x01(\x05\";\n\x14GetAuditEventRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x10\n\x08\x65vent_id\x18\x02 \x01(\t\"E\n\x15GetAuditEventResponse\x12,\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x1d.learning.audit.v1.AuditEvent\"\xef\x01\n\x16ListAuditEventsRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x04 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x05 \x01(\t\x12\x14\n\x0csubject_type\x18\x06 \x01(\t\x12\x12\n\nsubject_id\x18\x07 \x01(\t\x12\x16\n\x0esource_service\x18\x08 \x01(\t\x12\x37\n\x10occur_time_range\x18\t \x01(\x0b\x32\x1d.learning.common.v1.TimeRange\"a\n\x17ListAuditEventsResponse\x12-\n\x06\x65vents\x18\x01 \x03(\x0b\x32\x1d.learning.audit.v1.AuditEvent\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"V\n\x15VerifyAuditLogRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x15\n\rfrom_sequence\x18\x02 \x01(\x03\x12\x13\n\x0bto_sequence\x18\x03 \x01(\x03\"~\n\x16VerifyAuditLogResponse\x12\r\n\x05valid\x18\x01 \x01(\x08\x12\x16\n\x0e\x65vents_checked\x18\x02 \x01(\x03\x12=\n\rfirst_failure\x18\x03 \x01(\x0b\x32&.learning.audit.v1.VerificationFailure\"\x83\x01\n\x13VerificationFailure\x12\x10\n\x08sequence\x18\x01 \x01(\x03\x12\x10\n\x08\x65vent_id\x18\x02 \x01(\t\x12\x38\n\x04kind\x18\x03 \x01(\x0e\x32*.learning.audit.v1.VerificationFailureKind\x12\x0e\n\x06\x64\x65tail\x18\x04 \x01(\t*\xca\x01\n\x17VerificationFailureKind\x12)\n%VERIFICATION_FAILURE_KIND_UNSPECIFIED\x10\x00\x12-\n)VERIFICATION_FAILURE_KIND_CONTENT_CHANGED\x10\x01\x12)\n%VERIFICATION_FAILURE_KIND_LINK_BROKEN\x10\x02\x12*\n&VERIFICATION_FAILURE_KIND_SEQUENCE_GAP\x10\x03\x32\xa4\x03\n\x0c\x41uditService\x12_\n\x0cRecordEvents\x12&.learning.audit.v1.RecordEventsRequest\x1a\'.learning.audit.v1.RecordEventsResponse\x12\x62\n\rGetAuditEvent\x12\'.learning.audit.v1.GetAuditEventRequest\x1a(.learning.audit.v1.GetAuditEventResponse\x12h\n\x0fListAuditEvents\x12).learning.audit.v1.ListAuditEventsRequest\x1a*.learning.audit.v1.ListAuditEventsResponse\x12\x65\n\x0eVerifyAuditLog\x12(.learning.audit.v1.VerifyAuditLogRequest\x1a).learning.audit.v1.VerifyAuditLogResponseBX\n\x1d\x63om.example.learning.audit.v1P\x01Z5example.com/learning/gen/go/learning/audit/v1;auditv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%learning/audit/v1/audit_service.proto\x12\x11learning.audit.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1flearning/common/v1/common.proto\"\xdd\x02\n\nAuditEvent\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x11\n\ttenant_id\x18\x02 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x03 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x04 \x01(\t\x12\x14\n\x0csubject_type\x18\x05 \x01(\t\x12\x12\n\nsubject_id\x18\x06 \x01(\t\x12.\n\noccur_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0esource_service\x18\x08 \x01(\t\x12(\n\x07payload\x18\t \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x10\n\x08sequence\x18\n \x01(\x03\x12\x15\n\rprevious_hash\x18\x0b \x01(\t\x12\x12\n\nevent_hash\x18\x0c \x01(\t\x12/\n\x0brecord_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"D\n\x13RecordEventsRequest\x12-\n\x06\x65vents\x18\x01 \x03(\x0b\x32\x1d.learning.audit.v1.AuditEvent\"G\n\x14RecordEventsResponse\x12\x16\n\x0erecorded_count\x18\x01 \x01(\x05\x12\x17\n\x0f\x64uplicate_count\x18\x02 \x01(\x05\";\n\x14GetAuditEventRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x10\n\x08\x65vent_id\x18\x02 \x01(\t\"E\n\x15GetAuditEventResponse\x12,\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x1d.learning.audit.v1.AuditEvent\"\x87\x02\n\x16ListAuditEventsRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x04 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x05 \x01(\t\x12\x14\n\x0csubject_type\x18\x06 \x01(\t\x12\x12\n\nsubject_id\x18\x07 \x01(\t\x12\x16\n\x0esource_service\x18\x08 \x01(\t\x12\x37\n\x10occur_time_range\x18\t \x01(\x0b\x32\x1d.learning.common.v1.TimeRange\x12\x16\n\x0e\x61\x66ter_sequence\x18\n \x01(\x03\"a\n\x17ListAuditEventsResponse\x12-\n\x06\x65vents\x18\x01 \x03(\x0b\x32\x1d.learning.audit.v1.AuditEvent\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"V\n\x15VerifyAuditLogRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x15\n\rfrom_sequence\x18\x02 \x01(\x03\x12\x13\n\x0bto_sequence\x18\x03 \x01(\x03\"\xc5\x01\n\x16VerifyAuditLogResponse\x12\r\n\x05valid\x18\x01 \x01(\x08\x12\x16\n\x0e\x65vents_checked\x18\x02 \x01(\x03\x12=\n\rfirst_failure\x18\x03 \x01(\x0b\x32&.learning.audit.v1.VerificationFailure\x12\x15\n\rhead_sequence\x18\x04 \x01(\x03\x12\x11\n\thead_hash\x18\x05 \x01(\t\x12\x1b\n\x13\x63heckpoints_checked\x18\x06 \x01(\x03\"@\n\x19GetAuditCheckpointRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x10\n\x08sequence\x18\x02 \x01(\x03\"P\n\x1aGetAuditCheckpointResponse\x12\x32\n\ncheckpoint\x18\x01 \x01(\x0b\x32\x1e.learning.common.v1.Checkpoint\"o\n\x1bListAuditCheckpointsRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x16\n\x0e\x61\x66ter_sequence\x18\x02 \x01(\x03\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"l\n\x1cListAuditCheckpointsResponse\x12\x33\n\x0b\x63heckpoints\x18\x01 \x03(\x0b\x32\x1e.learning.common.v1.Checkpoint\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"2\n\x1dGetAuditCheckpointKeysRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\"Q\n\x1eGetAuditCheckpointKeysResponse\x12/\n\x04keys\x18\x01 \x03(\x0b\x32!.learning.common.v1.CheckpointKey\"\x94\x01\n\x19\x45xportAuditRecordsRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x15\n\rfrom_sequence\x18\x02 \x01(\x03\x12\x13\n\x0bto_sequence\x18\x03 \x01(\x03\x12\x38\n\x11record_time_range\x18\x04 \x01(\x0b\x32\x1d.learning.common.v1.TimeRange\"\x83\x01\n\x1a\x45xportAuditRecordsResponse\x12\x10\n\x08sequence\x18\x01 \x01(\x03\x12\x10\n\x08\x65vent_id\x18\x02 \x01(\t\x12\x16\n\x0e\x63\x61nonical_json\x18\x03 \x01(\x0c\x12\x12\n\nevent_hash\x18\x04 \x01(\t\x12\x15\n\rprevious_hash\x18\x05 \x01(\t\"\x83\x01\n\x13VerificationFailure\x12\x10\n\x08sequence\x18\x01 \x01(\x03\x12\x10\n\x08\x65vent_id\x18\x02 \x01(\t\x12\x38\n\x04kind\x18\x03 \x01(\x0e\x32*.learning.audit.v1.VerificationFailureKind\x12\x0e\n\x06\x64\x65tail\x18\x04 \x01(\t*\xd8\x02\n\x17VerificationFailureKind\x12)\n%VERIFICATION_FAILURE_KIND_UNSPECIFIED\x10\x00\x12-\n)VERIFICATION_FAILURE_KIND_CONTENT_CHANGED\x10\x01\x12)\n%VERIFICATION_FAILURE_KIND_LINK_BROKEN\x10\x02\x12*\n&VERIFICATION_FAILURE_KIND_SEQUENCE_GAP\x10\x03\x12\x31\n-VERIFICATION_FAILURE_KIND_CHECKPOINT_MISMATCH\x10\x04\x12\'\n#VERIFICATION_FAILURE_KIND_TRUNCATED\x10\x05\x12\x30\n,VERIFICATION_FAILURE_KIND_CHECKPOINT_INVALID\x10\x06\x32\x84\x07\n\x0c\x41uditService\x12_\n\x0cRecordEvents\x12&.learning.audit.v1.RecordEventsRequest\x1a\'.learning.audit.v1.RecordEventsResponse\x12\x62\n\rGetAuditEvent\x12\'.learning.audit.v1.GetAuditEventRequest\x1a(.learning.audit.v1.GetAuditEventResponse\x12h\n\x0fListAuditEvents\x12).learning.audit.v1.ListAuditEventsRequest\x1a*.learning.audit.v1.ListAuditEventsResponse\x12\x65\n\x0eVerifyAuditLog\x12(.learning.audit.v1.VerifyAuditLogRequest\x1a).learning.audit.v1.VerifyAuditLogResponse\x12q\n\x12GetAuditCheckpoint\x12,.learning.audit.v1.GetAuditCheckpointRequest\x1a-.learning.audit.v1.GetAuditCheckpointResponse\x12w\n\x14ListAuditCheckpoints\x12..learning.audit.v1.ListAuditCheckpointsRequest\x1a/.learning.audit.v1.ListAuditCheckpointsResponse\x12}\n\x16GetAuditCheckpointKeys\x12\x30.learning.audit.v1.GetAuditCheckpointKeysRequest\x1a\x31.learning.audit.v1.GetAuditCheckpointKeysResponse\x12s\n\x12\x45xportAuditRecords\x12,.learning.audit.v1.ExportAuditRecordsRequest\x1a-.learning.audit.v1.ExportAuditRecordsResponse0\x01\x42X\n\x1d\x63om.example.learning.audit.v1P\x01Z5example.com/learning/gen/go/learning/audit/v1;auditv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,8 +35,8 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'learning.audit.v1.audit_ser
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'\n\035com.example.learning.audit.v1P\001Z5example.com/learning/gen/go/learning/audit/v1;auditv1'
-  _globals['_VERIFICATIONFAILUREKIND']._serialized_start=1475
-  _globals['_VERIFICATIONFAILUREKIND']._serialized_end=1677
+  _globals['_VERIFICATIONFAILUREKIND']._serialized_start=2362
+  _globals['_VERIFICATIONFAILUREKIND']._serialized_end=2706
   _globals['_AUDITEVENT']._serialized_start=157
   _globals['_AUDITEVENT']._serialized_end=506
   _globals['_RECORDEVENTSREQUEST']._serialized_start=508
@@ -48,15 +48,31 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETAUDITEVENTRESPONSE']._serialized_start=712
   _globals['_GETAUDITEVENTRESPONSE']._serialized_end=781
   _globals['_LISTAUDITEVENTSREQUEST']._serialized_start=784
-  _globals['_LISTAUDITEVENTSREQUEST']._serialized_end=1023
-  _globals['_LISTAUDITEVENTSRESPONSE']._serialized_start=1025
-  _globals['_LISTAUDITEVENTSRESPONSE']._serialized_end=1122
-  _globals['_VERIFYAUDITLOGREQUEST']._serialized_start=1124
-  _globals['_VERIFYAUDITLOGREQUEST']._serialized_end=1210
-  _globals['_VERIFYAUDITLOGRESPONSE']._serialized_start=1212
-  _globals['_VERIFYAUDITLOGRESPONSE']._serialized_end=1338
-  _globals['_VERIFICATIONFAILURE']._serialized_start=1341
-  _globals['_VERIFICATIONFAILURE']._serialized_end=1472
-  _globals['_AUDITSERVICE']._serialized_start=1680
-  _globals['_AUDITSERVICE']._serialized_end=2100
+  _globals['_LISTAUDITEVENTSREQUEST']._serialized_end=1047
+  _globals['_LISTAUDITEVENTSRESPONSE']._serialized_start=1049
+  _globals['_LISTAUDITEVENTSRESPONSE']._serialized_end=1146
+  _globals['_VERIFYAUDITLOGREQUEST']._serialized_start=1148
+  _globals['_VERIFYAUDITLOGREQUEST']._serialized_end=1234
+  _globals['_VERIFYAUDITLOGRESPONSE']._serialized_start=1237
+  _globals['_VERIFYAUDITLOGRESPONSE']._serialized_end=1434
+  _globals['_GETAUDITCHECKPOINTREQUEST']._serialized_start=1436
+  _globals['_GETAUDITCHECKPOINTREQUEST']._serialized_end=1500
+  _globals['_GETAUDITCHECKPOINTRESPONSE']._serialized_start=1502
+  _globals['_GETAUDITCHECKPOINTRESPONSE']._serialized_end=1582
+  _globals['_LISTAUDITCHECKPOINTSREQUEST']._serialized_start=1584
+  _globals['_LISTAUDITCHECKPOINTSREQUEST']._serialized_end=1695
+  _globals['_LISTAUDITCHECKPOINTSRESPONSE']._serialized_start=1697
+  _globals['_LISTAUDITCHECKPOINTSRESPONSE']._serialized_end=1805
+  _globals['_GETAUDITCHECKPOINTKEYSREQUEST']._serialized_start=1807
+  _globals['_GETAUDITCHECKPOINTKEYSREQUEST']._serialized_end=1857
+  _globals['_GETAUDITCHECKPOINTKEYSRESPONSE']._serialized_start=1859
+  _globals['_GETAUDITCHECKPOINTKEYSRESPONSE']._serialized_end=1940
+  _globals['_EXPORTAUDITRECORDSREQUEST']._serialized_start=1943
+  _globals['_EXPORTAUDITRECORDSREQUEST']._serialized_end=2091
+  _globals['_EXPORTAUDITRECORDSRESPONSE']._serialized_start=2094
+  _globals['_EXPORTAUDITRECORDSRESPONSE']._serialized_end=2225
+  _globals['_VERIFICATIONFAILURE']._serialized_start=2228
+  _globals['_VERIFICATIONFAILURE']._serialized_end=2359
+  _globals['_AUDITSERVICE']._serialized_start=2709
+  _globals['_AUDITSERVICE']._serialized_end=3609
 # @@protoc_insertion_point(module_scope)

@@ -74,6 +74,26 @@ class AuditServiceStub:
                 request_serializer=learning_dot_audit_dot_v1_dot_audit__service__pb2.VerifyAuditLogRequest.SerializeToString,
                 response_deserializer=learning_dot_audit_dot_v1_dot_audit__service__pb2.VerifyAuditLogResponse.FromString,
                 _registered_method=True)
+        self.GetAuditCheckpoint = channel.unary_unary(
+                '/learning.audit.v1.AuditService/GetAuditCheckpoint',
+                request_serializer=learning_dot_audit_dot_v1_dot_audit__service__pb2.GetAuditCheckpointRequest.SerializeToString,
+                response_deserializer=learning_dot_audit_dot_v1_dot_audit__service__pb2.GetAuditCheckpointResponse.FromString,
+                _registered_method=True)
+        self.ListAuditCheckpoints = channel.unary_unary(
+                '/learning.audit.v1.AuditService/ListAuditCheckpoints',
+                request_serializer=learning_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditCheckpointsRequest.SerializeToString,
+                response_deserializer=learning_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditCheckpointsResponse.FromString,
+                _registered_method=True)
+        self.GetAuditCheckpointKeys = channel.unary_unary(
+                '/learning.audit.v1.AuditService/GetAuditCheckpointKeys',
+                request_serializer=learning_dot_audit_dot_v1_dot_audit__service__pb2.GetAuditCheckpointKeysRequest.SerializeToString,
+                response_deserializer=learning_dot_audit_dot_v1_dot_audit__service__pb2.GetAuditCheckpointKeysResponse.FromString,
+                _registered_method=True)
+        self.ExportAuditRecords = channel.unary_stream(
+                '/learning.audit.v1.AuditService/ExportAuditRecords',
+                request_serializer=learning_dot_audit_dot_v1_dot_audit__service__pb2.ExportAuditRecordsRequest.SerializeToString,
+                response_deserializer=learning_dot_audit_dot_v1_dot_audit__service__pb2.ExportAuditRecordsResponse.FromString,
+                _registered_method=True)
 
 
 class AuditServiceServicer:
@@ -147,6 +167,45 @@ class AuditServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetAuditCheckpoint(self, request, context):
+        """Returns one signed checkpoint of the tenant's audit log: the one at `sequence`, or the latest (sequence 0).
+        Roles: auditor, admin, service.
+        Errors: INVALID_ARGUMENT (malformed tenant_id, negative sequence), NOT_FOUND (no such checkpoint yet),
+        PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAuditCheckpoints(self, request, context):
+        """Lists the tenant's audit checkpoints in ascending sequence order, from after_sequence on (keyset pages).
+        Roles: auditor, admin, service.
+        Errors: INVALID_ARGUMENT (malformed tenant_id, negative after_sequence or page_size, bad page_token),
+        PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetAuditCheckpointKeys(self, request, context):
+        """Returns the public keys that sign or signed this service's checkpoints (from its configuration).
+        Roles: auditor, admin, service.
+        Errors: INVALID_ARGUMENT (malformed tenant_id), PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportAuditRecords(self, request, context):
+        """Streams the tenant's events in ascending sequence order with the exact stored canonical bytes that
+        event_hash is the SHA-256 of, for offline verification (the auditor bundle).
+        Roles: auditor, admin.
+        Errors: INVALID_ARGUMENT (malformed tenant_id, bad range), PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AuditServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -169,6 +228,26 @@ def add_AuditServiceServicer_to_server(servicer, server):
                     servicer.VerifyAuditLog,
                     request_deserializer=learning_dot_audit_dot_v1_dot_audit__service__pb2.VerifyAuditLogRequest.FromString,
                     response_serializer=learning_dot_audit_dot_v1_dot_audit__service__pb2.VerifyAuditLogResponse.SerializeToString,
+            ),
+            'GetAuditCheckpoint': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAuditCheckpoint,
+                    request_deserializer=learning_dot_audit_dot_v1_dot_audit__service__pb2.GetAuditCheckpointRequest.FromString,
+                    response_serializer=learning_dot_audit_dot_v1_dot_audit__service__pb2.GetAuditCheckpointResponse.SerializeToString,
+            ),
+            'ListAuditCheckpoints': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAuditCheckpoints,
+                    request_deserializer=learning_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditCheckpointsRequest.FromString,
+                    response_serializer=learning_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditCheckpointsResponse.SerializeToString,
+            ),
+            'GetAuditCheckpointKeys': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAuditCheckpointKeys,
+                    request_deserializer=learning_dot_audit_dot_v1_dot_audit__service__pb2.GetAuditCheckpointKeysRequest.FromString,
+                    response_serializer=learning_dot_audit_dot_v1_dot_audit__service__pb2.GetAuditCheckpointKeysResponse.SerializeToString,
+            ),
+            'ExportAuditRecords': grpc.unary_stream_rpc_method_handler(
+                    servicer.ExportAuditRecords,
+                    request_deserializer=learning_dot_audit_dot_v1_dot_audit__service__pb2.ExportAuditRecordsRequest.FromString,
+                    response_serializer=learning_dot_audit_dot_v1_dot_audit__service__pb2.ExportAuditRecordsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -299,6 +378,114 @@ class AuditService:
             '/learning.audit.v1.AuditService/VerifyAuditLog',
             learning_dot_audit_dot_v1_dot_audit__service__pb2.VerifyAuditLogRequest.SerializeToString,
             learning_dot_audit_dot_v1_dot_audit__service__pb2.VerifyAuditLogResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAuditCheckpoint(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/learning.audit.v1.AuditService/GetAuditCheckpoint',
+            learning_dot_audit_dot_v1_dot_audit__service__pb2.GetAuditCheckpointRequest.SerializeToString,
+            learning_dot_audit_dot_v1_dot_audit__service__pb2.GetAuditCheckpointResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAuditCheckpoints(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/learning.audit.v1.AuditService/ListAuditCheckpoints',
+            learning_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditCheckpointsRequest.SerializeToString,
+            learning_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditCheckpointsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAuditCheckpointKeys(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/learning.audit.v1.AuditService/GetAuditCheckpointKeys',
+            learning_dot_audit_dot_v1_dot_audit__service__pb2.GetAuditCheckpointKeysRequest.SerializeToString,
+            learning_dot_audit_dot_v1_dot_audit__service__pb2.GetAuditCheckpointKeysResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportAuditRecords(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/learning.audit.v1.AuditService/ExportAuditRecords',
+            learning_dot_audit_dot_v1_dot_audit__service__pb2.ExportAuditRecordsRequest.SerializeToString,
+            learning_dot_audit_dot_v1_dot_audit__service__pb2.ExportAuditRecordsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -85,6 +85,29 @@ class AuditServiceStub:
     less than from_sequence), PERMISSION_DENIED, UNAUTHENTICATED; DEADLINE_EXCEEDED if the client
     deadline is too short for the chain's size (verify by range instead).
     """
+    GetAuditCheckpoint: _grpc.UnaryUnaryMultiCallable[_audit_service_pb2.GetAuditCheckpointRequest, _audit_service_pb2.GetAuditCheckpointResponse]
+    """Returns one signed checkpoint of the tenant's audit log: the one at `sequence`, or the latest (sequence 0).
+    Roles: auditor, admin, service.
+    Errors: INVALID_ARGUMENT (malformed tenant_id, negative sequence), NOT_FOUND (no such checkpoint yet),
+    PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    ListAuditCheckpoints: _grpc.UnaryUnaryMultiCallable[_audit_service_pb2.ListAuditCheckpointsRequest, _audit_service_pb2.ListAuditCheckpointsResponse]
+    """Lists the tenant's audit checkpoints in ascending sequence order, from after_sequence on (keyset pages).
+    Roles: auditor, admin, service.
+    Errors: INVALID_ARGUMENT (malformed tenant_id, negative after_sequence or page_size, bad page_token),
+    PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    GetAuditCheckpointKeys: _grpc.UnaryUnaryMultiCallable[_audit_service_pb2.GetAuditCheckpointKeysRequest, _audit_service_pb2.GetAuditCheckpointKeysResponse]
+    """Returns the public keys that sign or signed this service's checkpoints (from its configuration).
+    Roles: auditor, admin, service.
+    Errors: INVALID_ARGUMENT (malformed tenant_id), PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    ExportAuditRecords: _grpc.UnaryStreamMultiCallable[_audit_service_pb2.ExportAuditRecordsRequest, _audit_service_pb2.ExportAuditRecordsResponse]
+    """Streams the tenant's events in ascending sequence order with the exact stored canonical bytes that
+    event_hash is the SHA-256 of, for offline verification (the auditor bundle).
+    Roles: auditor, admin.
+    Errors: INVALID_ARGUMENT (malformed tenant_id, bad range), PERMISSION_DENIED, UNAUTHENTICATED.
+    """
 
 @_typing.type_check_only
 class AuditServiceAsyncStub(AuditServiceStub):
@@ -142,6 +165,29 @@ class AuditServiceAsyncStub(AuditServiceStub):
     Errors: INVALID_ARGUMENT (malformed tenant_id; negative from_sequence or to_sequence; to_sequence
     less than from_sequence), PERMISSION_DENIED, UNAUTHENTICATED; DEADLINE_EXCEEDED if the client
     deadline is too short for the chain's size (verify by range instead).
+    """
+    GetAuditCheckpoint: _aio.UnaryUnaryMultiCallable[_audit_service_pb2.GetAuditCheckpointRequest, _audit_service_pb2.GetAuditCheckpointResponse]  # type: ignore[assignment]
+    """Returns one signed checkpoint of the tenant's audit log: the one at `sequence`, or the latest (sequence 0).
+    Roles: auditor, admin, service.
+    Errors: INVALID_ARGUMENT (malformed tenant_id, negative sequence), NOT_FOUND (no such checkpoint yet),
+    PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    ListAuditCheckpoints: _aio.UnaryUnaryMultiCallable[_audit_service_pb2.ListAuditCheckpointsRequest, _audit_service_pb2.ListAuditCheckpointsResponse]  # type: ignore[assignment]
+    """Lists the tenant's audit checkpoints in ascending sequence order, from after_sequence on (keyset pages).
+    Roles: auditor, admin, service.
+    Errors: INVALID_ARGUMENT (malformed tenant_id, negative after_sequence or page_size, bad page_token),
+    PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    GetAuditCheckpointKeys: _aio.UnaryUnaryMultiCallable[_audit_service_pb2.GetAuditCheckpointKeysRequest, _audit_service_pb2.GetAuditCheckpointKeysResponse]  # type: ignore[assignment]
+    """Returns the public keys that sign or signed this service's checkpoints (from its configuration).
+    Roles: auditor, admin, service.
+    Errors: INVALID_ARGUMENT (malformed tenant_id), PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    ExportAuditRecords: _aio.UnaryStreamMultiCallable[_audit_service_pb2.ExportAuditRecordsRequest, _audit_service_pb2.ExportAuditRecordsResponse]  # type: ignore[assignment]
+    """Streams the tenant's events in ascending sequence order with the exact stored canonical bytes that
+    event_hash is the SHA-256 of, for offline verification (the auditor bundle).
+    Roles: auditor, admin.
+    Errors: INVALID_ARGUMENT (malformed tenant_id, bad range), PERMISSION_DENIED, UNAUTHENTICATED.
     """
 
 class AuditServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -221,6 +267,53 @@ class AuditServiceServicer(metaclass=_abc_1.ABCMeta):
         Errors: INVALID_ARGUMENT (malformed tenant_id; negative from_sequence or to_sequence; to_sequence
         less than from_sequence), PERMISSION_DENIED, UNAUTHENTICATED; DEADLINE_EXCEEDED if the client
         deadline is too short for the chain's size (verify by range instead).
+        """
+
+    @_abc_1.abstractmethod
+    def GetAuditCheckpoint(
+        self,
+        request: _audit_service_pb2.GetAuditCheckpointRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_audit_service_pb2.GetAuditCheckpointResponse, _abc.Awaitable[_audit_service_pb2.GetAuditCheckpointResponse]]:
+        """Returns one signed checkpoint of the tenant's audit log: the one at `sequence`, or the latest (sequence 0).
+        Roles: auditor, admin, service.
+        Errors: INVALID_ARGUMENT (malformed tenant_id, negative sequence), NOT_FOUND (no such checkpoint yet),
+        PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+
+    @_abc_1.abstractmethod
+    def ListAuditCheckpoints(
+        self,
+        request: _audit_service_pb2.ListAuditCheckpointsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_audit_service_pb2.ListAuditCheckpointsResponse, _abc.Awaitable[_audit_service_pb2.ListAuditCheckpointsResponse]]:
+        """Lists the tenant's audit checkpoints in ascending sequence order, from after_sequence on (keyset pages).
+        Roles: auditor, admin, service.
+        Errors: INVALID_ARGUMENT (malformed tenant_id, negative after_sequence or page_size, bad page_token),
+        PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+
+    @_abc_1.abstractmethod
+    def GetAuditCheckpointKeys(
+        self,
+        request: _audit_service_pb2.GetAuditCheckpointKeysRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_audit_service_pb2.GetAuditCheckpointKeysResponse, _abc.Awaitable[_audit_service_pb2.GetAuditCheckpointKeysResponse]]:
+        """Returns the public keys that sign or signed this service's checkpoints (from its configuration).
+        Roles: auditor, admin, service.
+        Errors: INVALID_ARGUMENT (malformed tenant_id), PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+
+    @_abc_1.abstractmethod
+    def ExportAuditRecords(
+        self,
+        request: _audit_service_pb2.ExportAuditRecordsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_abc.Iterator[_audit_service_pb2.ExportAuditRecordsResponse], _abc.AsyncIterator[_audit_service_pb2.ExportAuditRecordsResponse]]:
+        """Streams the tenant's events in ascending sequence order with the exact stored canonical bytes that
+        event_hash is the SHA-256 of, for offline verification (the auditor bundle).
+        Roles: auditor, admin.
+        Errors: INVALID_ARGUMENT (malformed tenant_id, bad range), PERMISSION_DENIED, UNAUTHENTICATED.
         """
 
 def add_AuditServiceServicer_to_server(servicer: AuditServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

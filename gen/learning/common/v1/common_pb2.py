@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1flearning/common/v1/common.proto\x12\x12learning.common.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"i\n\tTimeRange\x12.\n\nstart_time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"6\n\x10\x43ourseVersionRef\x12\x11\n\tcourse_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x05\"C\n\x16LearningPathVersionRef\x12\x18\n\x10learning_path_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x05*\xb7\x02\n\x0b\x45rrorReason\x12\x1c\n\x18\x45RROR_REASON_UNSPECIFIED\x10\x00\x12\x1e\n\x1a\x45RROR_REASON_INVALID_FIELD\x10\x01\x12\x1a\n\x16\x45RROR_REASON_NOT_FOUND\x10\x02\x12\x1f\n\x1b\x45RROR_REASON_ALREADY_EXISTS\x10\x03\x12$\n ERROR_REASON_FAILED_PRECONDITION\x10\x04\x12\"\n\x1e\x45RROR_REASON_PERMISSION_DENIED\x10\x05\x12 \n\x1c\x45RROR_REASON_UNAUTHENTICATED\x10\x06\x12\x18\n\x14\x45RROR_REASON_ABORTED\x10\x07\x12\'\n#ERROR_REASON_DEPENDENCY_UNAVAILABLE\x10\x08\x42[\n\x1e\x63om.example.learning.common.v1P\x01Z7example.com/learning/gen/go/learning/common/v1;commonv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1flearning/common/v1/common.proto\x12\x12learning.common.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"i\n\tTimeRange\x12.\n\nstart_time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"6\n\x10\x43ourseVersionRef\x12\x11\n\tcourse_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x05\"C\n\x16LearningPathVersionRef\x12\x18\n\x10learning_path_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x05\"\xc4\x01\n\nCheckpoint\x12\x0b\n\x03log\x18\x01 \x01(\t\x12\x11\n\ttenant_id\x18\x02 \x01(\t\x12\x10\n\x08sequence\x18\x03 \x01(\x03\x12\x11\n\thead_hash\x18\x04 \x01(\t\x12\x33\n\x0f\x63heckpoint_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06key_id\x18\x06 \x01(\t\x12\x19\n\x11\x63\x61nonical_payload\x18\x07 \x01(\x0c\x12\x11\n\tsignature\x18\x08 \x01(\x0c\"[\n\rCheckpointKey\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12\x11\n\talgorithm\x18\x02 \x01(\t\x12\x16\n\x0epublic_key_pem\x18\x03 \x01(\t\x12\x0f\n\x07\x63urrent\x18\x04 \x01(\x08*\xb7\x02\n\x0b\x45rrorReason\x12\x1c\n\x18\x45RROR_REASON_UNSPECIFIED\x10\x00\x12\x1e\n\x1a\x45RROR_REASON_INVALID_FIELD\x10\x01\x12\x1a\n\x16\x45RROR_REASON_NOT_FOUND\x10\x02\x12\x1f\n\x1b\x45RROR_REASON_ALREADY_EXISTS\x10\x03\x12$\n ERROR_REASON_FAILED_PRECONDITION\x10\x04\x12\"\n\x1e\x45RROR_REASON_PERMISSION_DENIED\x10\x05\x12 \n\x1c\x45RROR_REASON_UNAUTHENTICATED\x10\x06\x12\x18\n\x14\x45RROR_REASON_ABORTED\x10\x07\x12\'\n#ERROR_REASON_DEPENDENCY_UNAVAILABLE\x10\x08\x42[\n\x1e\x63om.example.learning.common.v1P\x01Z7example.com/learning/gen/go/learning/common/v1;commonv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,12 +33,16 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'learning.common.v1.common_p
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'\n\036com.example.learning.common.v1P\001Z7example.com/learning/gen/go/learning/common/v1;commonv1'
-  _globals['_ERRORREASON']._serialized_start=321
-  _globals['_ERRORREASON']._serialized_end=632
+  _globals['_ERRORREASON']._serialized_start=613
+  _globals['_ERRORREASON']._serialized_end=924
   _globals['_TIMERANGE']._serialized_start=88
   _globals['_TIMERANGE']._serialized_end=193
   _globals['_COURSEVERSIONREF']._serialized_start=195
   _globals['_COURSEVERSIONREF']._serialized_end=249
   _globals['_LEARNINGPATHVERSIONREF']._serialized_start=251
   _globals['_LEARNINGPATHVERSIONREF']._serialized_end=318
+  _globals['_CHECKPOINT']._serialized_start=321
+  _globals['_CHECKPOINT']._serialized_end=517
+  _globals['_CHECKPOINTKEY']._serialized_start=519
+  _globals['_CHECKPOINTKEY']._serialized_end=610
 # @@protoc_insertion_point(module_scope)

@@ -53,3 +53,35 @@ class LearningPathVersionRef(_message.Message):
     learning_path_id: str
     version: int
     def __init__(self, learning_path_id: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
+
+class Checkpoint(_message.Message):
+    __slots__ = ("log", "tenant_id", "sequence", "head_hash", "checkpoint_time", "key_id", "canonical_payload", "signature")
+    LOG_FIELD_NUMBER: _ClassVar[int]
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    HEAD_HASH_FIELD_NUMBER: _ClassVar[int]
+    CHECKPOINT_TIME_FIELD_NUMBER: _ClassVar[int]
+    KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    CANONICAL_PAYLOAD_FIELD_NUMBER: _ClassVar[int]
+    SIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    log: str
+    tenant_id: str
+    sequence: int
+    head_hash: str
+    checkpoint_time: _timestamp_pb2.Timestamp
+    key_id: str
+    canonical_payload: bytes
+    signature: bytes
+    def __init__(self, log: _Optional[str] = ..., tenant_id: _Optional[str] = ..., sequence: _Optional[int] = ..., head_hash: _Optional[str] = ..., checkpoint_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., key_id: _Optional[str] = ..., canonical_payload: _Optional[bytes] = ..., signature: _Optional[bytes] = ...) -> None: ...
+
+class CheckpointKey(_message.Message):
+    __slots__ = ("key_id", "algorithm", "public_key_pem", "current")
+    KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    ALGORITHM_FIELD_NUMBER: _ClassVar[int]
+    PUBLIC_KEY_PEM_FIELD_NUMBER: _ClassVar[int]
+    CURRENT_FIELD_NUMBER: _ClassVar[int]
+    key_id: str
+    algorithm: str
+    public_key_pem: str
+    current: bool
+    def __init__(self, key_id: _Optional[str] = ..., algorithm: _Optional[str] = ..., public_key_pem: _Optional[str] = ..., current: _Optional[bool] = ...) -> None: ...

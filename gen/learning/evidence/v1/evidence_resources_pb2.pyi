@@ -31,6 +31,9 @@ class EvidenceProblemKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     EVIDENCE_PROBLEM_KIND_CHAIN_LINK_BROKEN: _ClassVar[EvidenceProblemKind]
     EVIDENCE_PROBLEM_KIND_SEQUENCE_GAP: _ClassVar[EvidenceProblemKind]
     EVIDENCE_PROBLEM_KIND_CHAIN_HASH_MISMATCH: _ClassVar[EvidenceProblemKind]
+    EVIDENCE_PROBLEM_KIND_CHECKPOINT_MISMATCH: _ClassVar[EvidenceProblemKind]
+    EVIDENCE_PROBLEM_KIND_TRUNCATED: _ClassVar[EvidenceProblemKind]
+    EVIDENCE_PROBLEM_KIND_CHECKPOINT_INVALID: _ClassVar[EvidenceProblemKind]
 
 class CertificateStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -50,6 +53,9 @@ EVIDENCE_PROBLEM_KIND_CONTENT_HASH_MISMATCH: EvidenceProblemKind
 EVIDENCE_PROBLEM_KIND_CHAIN_LINK_BROKEN: EvidenceProblemKind
 EVIDENCE_PROBLEM_KIND_SEQUENCE_GAP: EvidenceProblemKind
 EVIDENCE_PROBLEM_KIND_CHAIN_HASH_MISMATCH: EvidenceProblemKind
+EVIDENCE_PROBLEM_KIND_CHECKPOINT_MISMATCH: EvidenceProblemKind
+EVIDENCE_PROBLEM_KIND_TRUNCATED: EvidenceProblemKind
+EVIDENCE_PROBLEM_KIND_CHECKPOINT_INVALID: EvidenceProblemKind
 CERTIFICATE_STATUS_UNSPECIFIED: CertificateStatus
 CERTIFICATE_STATUS_ACTIVE: CertificateStatus
 CERTIFICATE_STATUS_REVOKED: CertificateStatus

@@ -11,6 +11,80 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class GetEvidenceCheckpointRequest(_message.Message):
+    __slots__ = ("tenant_id", "sequence")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    sequence: int
+    def __init__(self, tenant_id: _Optional[str] = ..., sequence: _Optional[int] = ...) -> None: ...
+
+class GetEvidenceCheckpointResponse(_message.Message):
+    __slots__ = ("checkpoint",)
+    CHECKPOINT_FIELD_NUMBER: _ClassVar[int]
+    checkpoint: _common_pb2.Checkpoint
+    def __init__(self, checkpoint: _Optional[_Union[_common_pb2.Checkpoint, _Mapping]] = ...) -> None: ...
+
+class ListEvidenceCheckpointsRequest(_message.Message):
+    __slots__ = ("tenant_id", "after_sequence", "page_size", "page_token")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    AFTER_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    after_sequence: int
+    page_size: int
+    page_token: str
+    def __init__(self, tenant_id: _Optional[str] = ..., after_sequence: _Optional[int] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListEvidenceCheckpointsResponse(_message.Message):
+    __slots__ = ("checkpoints", "next_page_token")
+    CHECKPOINTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    checkpoints: _containers.RepeatedCompositeFieldContainer[_common_pb2.Checkpoint]
+    next_page_token: str
+    def __init__(self, checkpoints: _Optional[_Iterable[_Union[_common_pb2.Checkpoint, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class GetEvidenceCheckpointKeysRequest(_message.Message):
+    __slots__ = ("tenant_id",)
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    def __init__(self, tenant_id: _Optional[str] = ...) -> None: ...
+
+class GetEvidenceCheckpointKeysResponse(_message.Message):
+    __slots__ = ("keys",)
+    KEYS_FIELD_NUMBER: _ClassVar[int]
+    keys: _containers.RepeatedCompositeFieldContainer[_common_pb2.CheckpointKey]
+    def __init__(self, keys: _Optional[_Iterable[_Union[_common_pb2.CheckpointKey, _Mapping]]] = ...) -> None: ...
+
+class ExportEvidenceRecordsRequest(_message.Message):
+    __slots__ = ("tenant_id", "from_sequence", "to_sequence", "generate_time_range")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    FROM_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    TO_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    GENERATE_TIME_RANGE_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    from_sequence: int
+    to_sequence: int
+    generate_time_range: _common_pb2.TimeRange
+    def __init__(self, tenant_id: _Optional[str] = ..., from_sequence: _Optional[int] = ..., to_sequence: _Optional[int] = ..., generate_time_range: _Optional[_Union[_common_pb2.TimeRange, _Mapping]] = ...) -> None: ...
+
+class ExportEvidenceRecordsResponse(_message.Message):
+    __slots__ = ("evidence_id", "chain_sequence", "canonical_json", "content_hash", "previous_hash", "chain_hash")
+    EVIDENCE_ID_FIELD_NUMBER: _ClassVar[int]
+    CHAIN_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    CANONICAL_JSON_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_HASH_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_HASH_FIELD_NUMBER: _ClassVar[int]
+    CHAIN_HASH_FIELD_NUMBER: _ClassVar[int]
+    evidence_id: str
+    chain_sequence: int
+    canonical_json: bytes
+    content_hash: str
+    previous_hash: str
+    chain_hash: str
+    def __init__(self, evidence_id: _Optional[str] = ..., chain_sequence: _Optional[int] = ..., canonical_json: _Optional[bytes] = ..., content_hash: _Optional[str] = ..., previous_hash: _Optional[str] = ..., chain_hash: _Optional[str] = ...) -> None: ...
+
 class RecordTrainingEvidenceRequest(_message.Message):
     __slots__ = ("tenant_id", "session_id", "employee_id", "schema_version", "evidence")
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -140,16 +214,20 @@ class VerifyEvidenceChainRequest(_message.Message):
     def __init__(self, tenant_id: _Optional[str] = ...) -> None: ...
 
 class VerifyEvidenceChainResponse(_message.Message):
-    __slots__ = ("valid", "records_checked", "first_failure", "head_chain_hash")
+    __slots__ = ("valid", "records_checked", "first_failure", "head_chain_hash", "head_sequence", "checkpoints_checked")
     VALID_FIELD_NUMBER: _ClassVar[int]
     RECORDS_CHECKED_FIELD_NUMBER: _ClassVar[int]
     FIRST_FAILURE_FIELD_NUMBER: _ClassVar[int]
     HEAD_CHAIN_HASH_FIELD_NUMBER: _ClassVar[int]
+    HEAD_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    CHECKPOINTS_CHECKED_FIELD_NUMBER: _ClassVar[int]
     valid: bool
     records_checked: int
     first_failure: _evidence_resources_pb2.EvidenceProblem
     head_chain_hash: str
-    def __init__(self, valid: _Optional[bool] = ..., records_checked: _Optional[int] = ..., first_failure: _Optional[_Union[_evidence_resources_pb2.EvidenceProblem, _Mapping]] = ..., head_chain_hash: _Optional[str] = ...) -> None: ...
+    head_sequence: int
+    checkpoints_checked: int
+    def __init__(self, valid: _Optional[bool] = ..., records_checked: _Optional[int] = ..., first_failure: _Optional[_Union[_evidence_resources_pb2.EvidenceProblem, _Mapping]] = ..., head_chain_hash: _Optional[str] = ..., head_sequence: _Optional[int] = ..., checkpoints_checked: _Optional[int] = ...) -> None: ...
 
 class IssueCertificateRequest(_message.Message):
     __slots__ = ("tenant_id", "request_id", "recipient_id", "course", "learning_path", "issue_time", "expire_time")

@@ -140,6 +140,26 @@ class EvidenceServiceStub:
                 request_serializer=learning_dot_evidence_dot_v1_dot_evidence__service__pb2.GetSigningKeysRequest.SerializeToString,
                 response_deserializer=learning_dot_evidence_dot_v1_dot_evidence__service__pb2.GetSigningKeysResponse.FromString,
                 _registered_method=True)
+        self.GetEvidenceCheckpoint = channel.unary_unary(
+                '/learning.evidence.v1.EvidenceService/GetEvidenceCheckpoint',
+                request_serializer=learning_dot_evidence_dot_v1_dot_evidence__service__pb2.GetEvidenceCheckpointRequest.SerializeToString,
+                response_deserializer=learning_dot_evidence_dot_v1_dot_evidence__service__pb2.GetEvidenceCheckpointResponse.FromString,
+                _registered_method=True)
+        self.ListEvidenceCheckpoints = channel.unary_unary(
+                '/learning.evidence.v1.EvidenceService/ListEvidenceCheckpoints',
+                request_serializer=learning_dot_evidence_dot_v1_dot_evidence__service__pb2.ListEvidenceCheckpointsRequest.SerializeToString,
+                response_deserializer=learning_dot_evidence_dot_v1_dot_evidence__service__pb2.ListEvidenceCheckpointsResponse.FromString,
+                _registered_method=True)
+        self.GetEvidenceCheckpointKeys = channel.unary_unary(
+                '/learning.evidence.v1.EvidenceService/GetEvidenceCheckpointKeys',
+                request_serializer=learning_dot_evidence_dot_v1_dot_evidence__service__pb2.GetEvidenceCheckpointKeysRequest.SerializeToString,
+                response_deserializer=learning_dot_evidence_dot_v1_dot_evidence__service__pb2.GetEvidenceCheckpointKeysResponse.FromString,
+                _registered_method=True)
+        self.ExportEvidenceRecords = channel.unary_stream(
+                '/learning.evidence.v1.EvidenceService/ExportEvidenceRecords',
+                request_serializer=learning_dot_evidence_dot_v1_dot_evidence__service__pb2.ExportEvidenceRecordsRequest.SerializeToString,
+                response_deserializer=learning_dot_evidence_dot_v1_dot_evidence__service__pb2.ExportEvidenceRecordsResponse.FromString,
+                _registered_method=True)
 
 
 class EvidenceServiceServicer:
@@ -332,6 +352,45 @@ class EvidenceServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetEvidenceCheckpoint(self, request, context):
+        """Returns one signed checkpoint of the tenant's evidence chain: the one at `sequence`, or the latest
+        (sequence 0). Every checkpoint is also sent to the audit log (action "evidence.checkpoint_signed"), so
+        rewriting evidence means defeating two services.
+        Roles: auditor, admin, service.
+        Errors: INVALID_ARGUMENT, NOT_FOUND (no such checkpoint yet), PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListEvidenceCheckpoints(self, request, context):
+        """Lists the tenant's evidence checkpoints in ascending sequence order, from after_sequence on (keyset pages).
+        Roles: auditor, admin, service.
+        Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetEvidenceCheckpointKeys(self, request, context):
+        """Returns the public keys that sign or signed evidence checkpoints (from the configuration).
+        Roles: auditor, admin, service.
+        Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportEvidenceRecords(self, request, context):
+        """Streams the tenant's records in chain_sequence order with their exact stored canonical bytes, hashes and
+        links, for offline verification (the auditor bundle).
+        Roles: auditor, admin.
+        Errors: INVALID_ARGUMENT (bad range), PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_EvidenceServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -404,6 +463,26 @@ def add_EvidenceServiceServicer_to_server(servicer, server):
                     servicer.GetSigningKeys,
                     request_deserializer=learning_dot_evidence_dot_v1_dot_evidence__service__pb2.GetSigningKeysRequest.FromString,
                     response_serializer=learning_dot_evidence_dot_v1_dot_evidence__service__pb2.GetSigningKeysResponse.SerializeToString,
+            ),
+            'GetEvidenceCheckpoint': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetEvidenceCheckpoint,
+                    request_deserializer=learning_dot_evidence_dot_v1_dot_evidence__service__pb2.GetEvidenceCheckpointRequest.FromString,
+                    response_serializer=learning_dot_evidence_dot_v1_dot_evidence__service__pb2.GetEvidenceCheckpointResponse.SerializeToString,
+            ),
+            'ListEvidenceCheckpoints': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListEvidenceCheckpoints,
+                    request_deserializer=learning_dot_evidence_dot_v1_dot_evidence__service__pb2.ListEvidenceCheckpointsRequest.FromString,
+                    response_serializer=learning_dot_evidence_dot_v1_dot_evidence__service__pb2.ListEvidenceCheckpointsResponse.SerializeToString,
+            ),
+            'GetEvidenceCheckpointKeys': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetEvidenceCheckpointKeys,
+                    request_deserializer=learning_dot_evidence_dot_v1_dot_evidence__service__pb2.GetEvidenceCheckpointKeysRequest.FromString,
+                    response_serializer=learning_dot_evidence_dot_v1_dot_evidence__service__pb2.GetEvidenceCheckpointKeysResponse.SerializeToString,
+            ),
+            'ExportEvidenceRecords': grpc.unary_stream_rpc_method_handler(
+                    servicer.ExportEvidenceRecords,
+                    request_deserializer=learning_dot_evidence_dot_v1_dot_evidence__service__pb2.ExportEvidenceRecordsRequest.FromString,
+                    response_serializer=learning_dot_evidence_dot_v1_dot_evidence__service__pb2.ExportEvidenceRecordsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -820,6 +899,114 @@ class EvidenceService:
             '/learning.evidence.v1.EvidenceService/GetSigningKeys',
             learning_dot_evidence_dot_v1_dot_evidence__service__pb2.GetSigningKeysRequest.SerializeToString,
             learning_dot_evidence_dot_v1_dot_evidence__service__pb2.GetSigningKeysResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetEvidenceCheckpoint(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/learning.evidence.v1.EvidenceService/GetEvidenceCheckpoint',
+            learning_dot_evidence_dot_v1_dot_evidence__service__pb2.GetEvidenceCheckpointRequest.SerializeToString,
+            learning_dot_evidence_dot_v1_dot_evidence__service__pb2.GetEvidenceCheckpointResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListEvidenceCheckpoints(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/learning.evidence.v1.EvidenceService/ListEvidenceCheckpoints',
+            learning_dot_evidence_dot_v1_dot_evidence__service__pb2.ListEvidenceCheckpointsRequest.SerializeToString,
+            learning_dot_evidence_dot_v1_dot_evidence__service__pb2.ListEvidenceCheckpointsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetEvidenceCheckpointKeys(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/learning.evidence.v1.EvidenceService/GetEvidenceCheckpointKeys',
+            learning_dot_evidence_dot_v1_dot_evidence__service__pb2.GetEvidenceCheckpointKeysRequest.SerializeToString,
+            learning_dot_evidence_dot_v1_dot_evidence__service__pb2.GetEvidenceCheckpointKeysResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportEvidenceRecords(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/learning.evidence.v1.EvidenceService/ExportEvidenceRecords',
+            learning_dot_evidence_dot_v1_dot_evidence__service__pb2.ExportEvidenceRecordsRequest.SerializeToString,
+            learning_dot_evidence_dot_v1_dot_evidence__service__pb2.ExportEvidenceRecordsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -166,6 +166,29 @@ class EvidenceServiceStub:
     so that holders can verify signatures offline.
     Errors: PERMISSION_DENIED; UNAUTHENTICATED.
     """
+    GetEvidenceCheckpoint: _grpc.UnaryUnaryMultiCallable[_evidence_service_pb2.GetEvidenceCheckpointRequest, _evidence_service_pb2.GetEvidenceCheckpointResponse]
+    """Returns one signed checkpoint of the tenant's evidence chain: the one at `sequence`, or the latest
+    (sequence 0). Every checkpoint is also sent to the audit log (action "evidence.checkpoint_signed"), so
+    rewriting evidence means defeating two services.
+    Roles: auditor, admin, service.
+    Errors: INVALID_ARGUMENT, NOT_FOUND (no such checkpoint yet), PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    ListEvidenceCheckpoints: _grpc.UnaryUnaryMultiCallable[_evidence_service_pb2.ListEvidenceCheckpointsRequest, _evidence_service_pb2.ListEvidenceCheckpointsResponse]
+    """Lists the tenant's evidence checkpoints in ascending sequence order, from after_sequence on (keyset pages).
+    Roles: auditor, admin, service.
+    Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    GetEvidenceCheckpointKeys: _grpc.UnaryUnaryMultiCallable[_evidence_service_pb2.GetEvidenceCheckpointKeysRequest, _evidence_service_pb2.GetEvidenceCheckpointKeysResponse]
+    """Returns the public keys that sign or signed evidence checkpoints (from the configuration).
+    Roles: auditor, admin, service.
+    Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    ExportEvidenceRecords: _grpc.UnaryStreamMultiCallable[_evidence_service_pb2.ExportEvidenceRecordsRequest, _evidence_service_pb2.ExportEvidenceRecordsResponse]
+    """Streams the tenant's records in chain_sequence order with their exact stored canonical bytes, hashes and
+    links, for offline verification (the auditor bundle).
+    Roles: auditor, admin.
+    Errors: INVALID_ARGUMENT (bad range), PERMISSION_DENIED, UNAUTHENTICATED.
+    """
 
 @_typing.type_check_only
 class EvidenceServiceAsyncStub(EvidenceServiceStub):
@@ -302,6 +325,29 @@ class EvidenceServiceAsyncStub(EvidenceServiceStub):
     """Returns every public key that has signed or may sign the tenant's certificates (current and retired),
     so that holders can verify signatures offline.
     Errors: PERMISSION_DENIED; UNAUTHENTICATED.
+    """
+    GetEvidenceCheckpoint: _aio.UnaryUnaryMultiCallable[_evidence_service_pb2.GetEvidenceCheckpointRequest, _evidence_service_pb2.GetEvidenceCheckpointResponse]  # type: ignore[assignment]
+    """Returns one signed checkpoint of the tenant's evidence chain: the one at `sequence`, or the latest
+    (sequence 0). Every checkpoint is also sent to the audit log (action "evidence.checkpoint_signed"), so
+    rewriting evidence means defeating two services.
+    Roles: auditor, admin, service.
+    Errors: INVALID_ARGUMENT, NOT_FOUND (no such checkpoint yet), PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    ListEvidenceCheckpoints: _aio.UnaryUnaryMultiCallable[_evidence_service_pb2.ListEvidenceCheckpointsRequest, _evidence_service_pb2.ListEvidenceCheckpointsResponse]  # type: ignore[assignment]
+    """Lists the tenant's evidence checkpoints in ascending sequence order, from after_sequence on (keyset pages).
+    Roles: auditor, admin, service.
+    Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    GetEvidenceCheckpointKeys: _aio.UnaryUnaryMultiCallable[_evidence_service_pb2.GetEvidenceCheckpointKeysRequest, _evidence_service_pb2.GetEvidenceCheckpointKeysResponse]  # type: ignore[assignment]
+    """Returns the public keys that sign or signed evidence checkpoints (from the configuration).
+    Roles: auditor, admin, service.
+    Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+    """
+    ExportEvidenceRecords: _aio.UnaryStreamMultiCallable[_evidence_service_pb2.ExportEvidenceRecordsRequest, _evidence_service_pb2.ExportEvidenceRecordsResponse]  # type: ignore[assignment]
+    """Streams the tenant's records in chain_sequence order with their exact stored canonical bytes, hashes and
+    links, for offline verification (the auditor bundle).
+    Roles: auditor, admin.
+    Errors: INVALID_ARGUMENT (bad range), PERMISSION_DENIED, UNAUTHENTICATED.
     """
 
 class EvidenceServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -520,6 +566,53 @@ class EvidenceServiceServicer(metaclass=_abc_1.ABCMeta):
         """Returns every public key that has signed or may sign the tenant's certificates (current and retired),
         so that holders can verify signatures offline.
         Errors: PERMISSION_DENIED; UNAUTHENTICATED.
+        """
+
+    @_abc_1.abstractmethod
+    def GetEvidenceCheckpoint(
+        self,
+        request: _evidence_service_pb2.GetEvidenceCheckpointRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_evidence_service_pb2.GetEvidenceCheckpointResponse, _abc.Awaitable[_evidence_service_pb2.GetEvidenceCheckpointResponse]]:
+        """Returns one signed checkpoint of the tenant's evidence chain: the one at `sequence`, or the latest
+        (sequence 0). Every checkpoint is also sent to the audit log (action "evidence.checkpoint_signed"), so
+        rewriting evidence means defeating two services.
+        Roles: auditor, admin, service.
+        Errors: INVALID_ARGUMENT, NOT_FOUND (no such checkpoint yet), PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+
+    @_abc_1.abstractmethod
+    def ListEvidenceCheckpoints(
+        self,
+        request: _evidence_service_pb2.ListEvidenceCheckpointsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_evidence_service_pb2.ListEvidenceCheckpointsResponse, _abc.Awaitable[_evidence_service_pb2.ListEvidenceCheckpointsResponse]]:
+        """Lists the tenant's evidence checkpoints in ascending sequence order, from after_sequence on (keyset pages).
+        Roles: auditor, admin, service.
+        Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+
+    @_abc_1.abstractmethod
+    def GetEvidenceCheckpointKeys(
+        self,
+        request: _evidence_service_pb2.GetEvidenceCheckpointKeysRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_evidence_service_pb2.GetEvidenceCheckpointKeysResponse, _abc.Awaitable[_evidence_service_pb2.GetEvidenceCheckpointKeysResponse]]:
+        """Returns the public keys that sign or signed evidence checkpoints (from the configuration).
+        Roles: auditor, admin, service.
+        Errors: INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED.
+        """
+
+    @_abc_1.abstractmethod
+    def ExportEvidenceRecords(
+        self,
+        request: _evidence_service_pb2.ExportEvidenceRecordsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_abc.Iterator[_evidence_service_pb2.ExportEvidenceRecordsResponse], _abc.AsyncIterator[_evidence_service_pb2.ExportEvidenceRecordsResponse]]:
+        """Streams the tenant's records in chain_sequence order with their exact stored canonical bytes, hashes and
+        links, for offline verification (the auditor bundle).
+        Roles: auditor, admin.
+        Errors: INVALID_ARGUMENT (bad range), PERMISSION_DENIED, UNAUTHENTICATED.
         """
 
 def add_EvidenceServiceServicer_to_server(servicer: EvidenceServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -1,10 +1,11 @@
-"""The Ed25519 key that signs certificates, and signature checks anyone can repeat offline.
+"""Ed25519 keys held in configuration, never in a database, and signature checks anyone can repeat offline.
 
-The private key comes from configuration (EVIDENCE_CERTIFICATE_SIGNING_KEY or _FILE, PEM PKCS#8).
-When none is configured the service generates an ephemeral key and logs a warning: fine for
-development, since every public key that signed a tenant's certificate is also stored in the
-append-only `signing_keys` table, so certificates stay verifiable after a restart; production must
-configure a key. key_id = first 16 hex characters of sha256(raw 32-byte public key).
+Used for what must stay verifiable when the database's administrators are not trusted: certificates (evidence)
+and chain checkpoints (audit, evidence). key_id = first 16 hex characters of sha256(raw 32-byte public key).
+
+    key = SigningKey.load(pem, purpose="EVIDENCE_CHECKPOINT_SIGNING_KEY")   # ephemeral (warned) when pem is empty
+    signature = key.sign(payload)
+    verify_signature(key.public_key_pem, payload, signature)  # -> bool
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-log = logging.getLogger("learning.evidence.signing")
+log = logging.getLogger("learning.signing")
 
 ALGORITHM = "Ed25519"
 
@@ -32,6 +33,13 @@ def public_pem_of(public_key: Ed25519PublicKey) -> str:
                                    serialization.PublicFormat.SubjectPublicKeyInfo).decode()
 
 
+def load_public_key(pem: str) -> Ed25519PublicKey:
+    key = serialization.load_pem_public_key(pem.encode())
+    if not isinstance(key, Ed25519PublicKey):
+        raise ValueError("not an Ed25519 public key")
+    return key
+
+
 @dataclass(frozen=True)
 class SigningKey:
     private_key: Ed25519PrivateKey
@@ -44,14 +52,16 @@ class SigningKey:
         return cls(private_key=private_key, key_id=key_id_of(public), public_key_pem=public_pem_of(public))
 
     @classmethod
-    def load(cls, pem: str) -> SigningKey:
+    def load(cls, pem: str, *, purpose: str) -> SigningKey:
+        """The configured key; without one an ephemeral key is generated with a warning (development only:
+        what it signed cannot be verified after a restart). `purpose` names the setting in messages."""
         if not pem.strip():
-            log.warning("no EVIDENCE_CERTIFICATE_SIGNING_KEY configured: generated an ephemeral Ed25519 "
-                        "certificate signing key (development only; configure a key in production)")
+            log.warning("no %s configured: generated an ephemeral Ed25519 key (development only; configure a "
+                        "key in production)", purpose)
             return cls.from_private(Ed25519PrivateKey.generate())
         key = serialization.load_pem_private_key(pem.encode(), password=None)
         if not isinstance(key, Ed25519PrivateKey):
-            raise RuntimeError("EVIDENCE_CERTIFICATE_SIGNING_KEY must be an Ed25519 private key (PEM PKCS#8)")
+            raise RuntimeError(f"{purpose} must be an Ed25519 private key (PEM PKCS#8)")
         return cls.from_private(key)
 
     def sign(self, payload: bytes) -> bytes:
@@ -59,12 +69,8 @@ class SigningKey:
 
 
 def verify_signature(public_key_pem: str, payload: bytes, signature: bytes) -> bool:
-    """True when `signature` is a valid Ed25519 signature of `payload` by the PEM public key."""
     try:
-        key = serialization.load_pem_public_key(public_key_pem.encode())
-        if not isinstance(key, Ed25519PublicKey):
-            return False
-        key.verify(signature, payload)
+        load_public_key(public_key_pem).verify(signature, payload)
         return True
     except (InvalidSignature, ValueError):
         return False
