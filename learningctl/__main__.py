@@ -1,0 +1,3 @@
+from learningctl.main import app
+
+app()

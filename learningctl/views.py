@@ -1,0 +1,90 @@
+"""The audit log and the evidence chain of one tenant, as the witness and the bundle read them over gRPC."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from learning.audit.v1 import audit_service_pb2 as audit_pb
+from learning.audit.v1 import audit_service_pb2_grpc as audit_grpc
+from learning.common.v1 import common_pb2
+from learning.evidence.v1 import evidence_resources_pb2 as ev_res
+from learning.evidence.v1 import evidence_service_pb2 as ev_pb
+from learning.evidence.v1 import evidence_service_pb2_grpc as ev_grpc
+from learningctl.connect import Connection
+from learningctl.witness import Verified
+
+TIMEOUT = 300.0
+ANCHOR_ACTION = "evidence.checkpoint_signed"
+
+
+def _pages(call, request, field: str) -> Iterator:
+    while True:
+        page = call(request)
+        yield from getattr(page, field)
+        if not page.next_page_token:
+            return
+        request.page_token = page.next_page_token
+
+
+class AuditLog:
+    log = "audit"
+
+    def __init__(self, connection: Connection, tenant: str) -> None:
+        self.stub, self.md, self.tenant = audit_grpc.AuditServiceStub(connection.channel), connection.metadata, tenant
+
+    def checkpoints(self) -> list[common_pb2.Checkpoint]:
+        return list(_pages(lambda r: self.stub.ListAuditCheckpoints(r, metadata=self.md, timeout=TIMEOUT),
+                           audit_pb.ListAuditCheckpointsRequest(tenant_id=self.tenant, page_size=500), "checkpoints"))
+
+    def keys(self) -> list[common_pb2.CheckpointKey]:
+        return list(self.stub.GetAuditCheckpointKeys(audit_pb.GetAuditCheckpointKeysRequest(tenant_id=self.tenant),
+                                                     metadata=self.md, timeout=TIMEOUT).keys)
+
+    def verify(self, to_sequence: int = 0) -> Verified:
+        answer = self.stub.VerifyAuditLog(audit_pb.VerifyAuditLogRequest(tenant_id=self.tenant, to_sequence=to_sequence),
+                                          metadata=self.md, timeout=TIMEOUT)
+        failure = answer.first_failure
+        detail = f"{audit_pb.VerificationFailureKind.Name(failure.kind)} at {failure.sequence}: {failure.detail}" \
+            if not answer.valid else ""
+        return Verified(answer.valid, answer.head_sequence, answer.head_hash, detail)
+
+    def records(self, **bounds) -> Iterator[audit_pb.ExportAuditRecordsResponse]:
+        return self.stub.ExportAuditRecords(audit_pb.ExportAuditRecordsRequest(tenant_id=self.tenant, **bounds),
+                                            metadata=self.md, timeout=TIMEOUT)
+
+    def anchored_evidence(self) -> dict[int, str]:
+        """Evidence checkpoints the audit log holds: sequence -> head hash (cross-anchoring)."""
+        events = _pages(lambda r: self.stub.ListAuditEvents(r, metadata=self.md, timeout=TIMEOUT),
+                        audit_pb.ListAuditEventsRequest(tenant_id=self.tenant, action=ANCHOR_ACTION, page_size=500),
+                        "events")
+        return {int(e.payload["sequence"]): e.payload["head_hash"] for e in events}
+
+
+class EvidenceChain:
+    log = "evidence"
+
+    def __init__(self, connection: Connection, tenant: str) -> None:
+        self.stub, self.md, self.tenant = ev_grpc.EvidenceServiceStub(connection.channel), connection.metadata, tenant
+
+    def checkpoints(self) -> list[common_pb2.Checkpoint]:
+        return list(_pages(lambda r: self.stub.ListEvidenceCheckpoints(r, metadata=self.md, timeout=TIMEOUT),
+                           ev_pb.ListEvidenceCheckpointsRequest(tenant_id=self.tenant, page_size=500), "checkpoints"))
+
+    def keys(self) -> list[common_pb2.CheckpointKey]:
+        return list(self.stub.GetEvidenceCheckpointKeys(ev_pb.GetEvidenceCheckpointKeysRequest(
+            tenant_id=self.tenant), metadata=self.md, timeout=TIMEOUT).keys)
+
+    def verify(self, to_sequence: int = 0) -> Verified:
+        if to_sequence:  # the chain hash stored at that position (the whole chain is verified separately)
+            records = list(self.records(from_sequence=to_sequence, to_sequence=to_sequence))
+            return Verified(True, to_sequence if records else 0, records[0].chain_hash if records else "")
+        answer = self.stub.VerifyEvidenceChain(ev_pb.VerifyEvidenceChainRequest(tenant_id=self.tenant),
+                                               metadata=self.md, timeout=TIMEOUT)
+        problem = answer.first_failure
+        detail = "" if answer.valid else (f"{ev_res.EvidenceProblemKind.Name(problem.kind)} at "
+                                          f"{problem.chain_sequence}: {problem.detail}")
+        return Verified(answer.valid, answer.head_sequence, answer.head_chain_hash, detail)
+
+    def records(self, **bounds) -> Iterator[ev_pb.ExportEvidenceRecordsResponse]:
+        return self.stub.ExportEvidenceRecords(ev_pb.ExportEvidenceRecordsRequest(tenant_id=self.tenant, **bounds),
+                                               metadata=self.md, timeout=TIMEOUT)
