@@ -57,9 +57,10 @@ from learning.catalog.v1 import catalog_service_pb2 as cat_svc
 from learning.catalog.v1 import catalog_service_pb2_grpc as cat_grpc
 from learning.evidence.v1 import evidence_service_pb2 as ev
 from learning.evidence.v1 import evidence_service_pb2_grpc as ev_grpc
-from shared.auth import TokenMinter, generate_keypair
+from shared.auth import TokenMinter
 from shared.migrations import migrate
 from shared.provision import drop, provision
+from shared.service_keys import DevIdentity
 
 MODULES, QUESTIONS = 5, 10
 ITEMS = MODULES * QUESTIONS
@@ -90,16 +91,15 @@ def run(admin_url: str) -> None:
             databases[name] = provision(admin_url, name, suffix=suffix)
             migrate(definition.migrations, databases[name].owner_url, databases[name].runtime_url,
                     definition.append_only_tables)
-        private_pem, public_pem = generate_keypair()
-        minter = TokenMinter(private_pem, issuer=ISSUER, audience=AUDIENCE)
-        keys = {"JWT_PUBLIC_KEY": public_pem, "JWT_PRIVATE_KEY": private_pem, "JWT_ISSUER": ISSUER,
-                "JWT_AUDIENCE": AUDIENCE, "LOG_LEVEL": "WARNING", "MIGRATE_ON_START": "false",
+        identity = DevIdentity(issuer=ISSUER, audience=AUDIENCE)  # users' and each service's own keys
+        minter = identity.user_minter
+        keys = {"LOG_LEVEL": "WARNING", "MIGRATE_ON_START": "false",
                 "SHUTDOWN_GRACE_SECONDS": "2", "OUTBOX_POLL_SECONDS": OUTBOX_POLL}
         # Part 1: catalog and assessment only, relays off: the answer path alone.
         with ExitStack() as stack:
-            catalog_address, _ = stack.enter_context(_service("catalog", databases, keys, relay=False))
+            catalog_address, _ = stack.enter_context(_service("catalog", databases, keys, identity, relay=False))
             course = publish(catalog_address, minter)
-            address, pid = stack.enter_context(_service("assessment", databases, keys, relay=False,
+            address, pid = stack.enter_context(_service("assessment", databases, keys, identity, relay=False,
                                                         catalog_address=catalog_address))
             bare = stack.enter_context(bare_process(databases["catalog"]))
             bench_answers(address, pid, bare, course, minter)
@@ -108,7 +108,8 @@ def run(admin_url: str) -> None:
         with ExitStack() as stack:
             pids = {}
             for name in SERVICES:
-                _, pids[name] = stack.enter_context(_service(name, databases, keys, relay=True, addresses=addresses))
+                _, pids[name] = stack.enter_context(_service(name, databases, keys, identity, relay=True,
+                                                             addresses=addresses))
             bare = stack.enter_context(bare_process(databases["catalog"]))
             bench_sessions(addresses, pids, bare, course, minter, admin_url,
                            [d.database for d in databases.values()])
@@ -123,13 +124,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _service(name: str, databases, keys: dict[str, str], *, relay: bool, addresses: dict[str, str] | None = None,
-             **others: str) -> _Process:
+def _service(name: str, databases, keys: dict[str, str], identity: DevIdentity, *, relay: bool,
+             addresses: dict[str, str] | None = None, **others: str) -> _Process:
     env = {**keys, "DATABASE_URL": databases[name].runtime_url, "OUTBOX_RELAY_ENABLED": str(relay).lower(),
            "LISTEN_ADDRESS": (addresses or {}).get(name, "127.0.0.1:0"),
            **{f"{other.upper()}_ADDRESS": a for other, a in (addresses or {}).items() if other != name},
            **{key.upper(): value for key, value in others.items()}}
-    return _Process([sys.executable, "-m", f"services.{name}"], {f"{name.upper()}_{k}": v for k, v in env.items()})
+    prefix = f"{name.upper()}_"
+    return _Process([sys.executable, "-m", f"services.{name}"],
+                    {**{prefix + k: v for k, v in env.items()}, **identity.env(name, prefix)})
 
 
 @dataclass(frozen=True)

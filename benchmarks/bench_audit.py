@@ -12,10 +12,16 @@
    them). ListAuditEvents (page_size 50) is timed for the first page and for a page 500,000 rows
    deep, reached with a page token built from that row's key (what a client holding the token
    sends). Reported: median latencies and deep/first (target <= 1.5).
+3. Verification (issue 11). One tenant gets a VALID chain of VERIFY_EVENTS events (500,000), written with
+   COPY (canonical bytes and hashes computed on the way), with its head row and a signed checkpoint every
+   1,000 events (the service's default). VerifyAuditLog of the whole chain (hash pass, every checkpoint,
+   the default content sample) is timed (events/s, target >= 200,000), then the incremental verification
+   from the last checkpoint (what a client that remembers it runs), and the full content check's rate.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import statistics
@@ -37,11 +43,14 @@ from services.audit import domain
 from services.audit.api import LIST_TOKENS
 from services.audit.domain import ListFilters
 from services.audit.main import DEFINITION
+from shared import checkpoints
 from shared.auth import TokenMinter, generate_keypair
 from shared.db import libpq_url
 from shared.migrations import migrate
 from shared.provision import drop, provision
-from shared.timeutil import to_timestamp
+from shared.service_keys import DevIdentity
+from shared.signing import SigningKey
+from shared.timeutil import format_micros, now_millis, to_timestamp
 
 ROOT = Path(__file__).resolve().parent.parent
 INGEST_EVENTS = int(os.environ.get("BENCH_AUDIT_INGEST_EVENTS", "20000"))
@@ -58,14 +67,17 @@ def run(admin_url: str) -> None:
     database = provision(admin_url, "audit", suffix=f"_bench{uuid.uuid4().hex[:6]}")
     try:
         migrate(DEFINITION.migrations, database.owner_url, database.runtime_url, DEFINITION.append_only_tables)
-        private_pem, public_pem = generate_keypair()
-        minter = TokenMinter(private_pem, issuer=ISSUER, audience=AUDIENCE)
-        server = start_server(database, public_pem)
+        identity = DevIdentity(issuer=ISSUER, audience=AUDIENCE, services=["assessment"])  # users', a service's keys
+        minter = identity.user_minter
+        checkpoint_pem = generate_keypair()[0]
+        checkpoint_key = SigningKey.load(checkpoint_pem, purpose="bench")
+        server = start_server(database, identity, checkpoint_pem)
         try:
             with grpc.insecure_channel(server.address) as channel:
                 stub = pb_grpc.AuditServiceStub(channel)
-                bench_ingestion(stub, minter, database)
+                bench_ingestion(stub, minter, database, identity.service_token("assessment"))
                 bench_deep_pages(stub, minter, database)
+                bench_verify(stub, minter, database, checkpoint_key)
         finally:
             server.process.terminate()
             server.process.wait(30)
@@ -80,10 +92,10 @@ class Server:
         self.process, self.address = process, address
 
 
-def start_server(database, public_pem: str) -> Server:
+def start_server(database, identity: DevIdentity, checkpoint_pem: str) -> Server:
     env = {**os.environ, "AUDIT_DATABASE_URL": database.runtime_url, "AUDIT_MIGRATE_ON_START": "false",
-           "AUDIT_LISTEN_ADDRESS": "127.0.0.1:0", "AUDIT_JWT_PUBLIC_KEY": public_pem, "AUDIT_JWT_ISSUER": ISSUER,
-           "AUDIT_JWT_AUDIENCE": AUDIENCE, "AUDIT_LOG_LEVEL": "WARNING"}
+           "AUDIT_LISTEN_ADDRESS": "127.0.0.1:0", **identity.env("audit", "AUDIT_"), "AUDIT_LOG_LEVEL": "WARNING",
+           "AUDIT_CHECKPOINT_SIGNING_KEY": checkpoint_pem}
     process = subprocess.Popen([sys.executable, "-m", "services.audit"], cwd=ROOT, env=env, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     assert process.stdout is not None
@@ -110,8 +122,8 @@ def make_events(tenants: list[str], count: int) -> list[pb.AuditEvent]:
     return events
 
 
-def bench_ingestion(stub, minter: TokenMinter, database) -> None:
-    service_md = (("authorization", f"Bearer {minter.mint(subject='bench', tenant_id='*', roles=['service'])}"),)
+def bench_ingestion(stub, minter: TokenMinter, database, service_token: str) -> None:
+    service_md = (("authorization", f"Bearer {service_token}"),)  # the assessment service, its events' source
     rpc_tenants = [f"bench-rpc-{i}" for i in range(4)]
     verdicts: list[pb.VerifyAuditLogResponse] = []
     raw_tenants = [f"bench-raw-{i}" for i in range(4)]
@@ -240,3 +252,82 @@ def bench_deep_pages(stub, minter: TokenMinter, database) -> None:
     print(f"  ratio deep / first          {deep / first:8.2f}    (target <= 1.5)")
     print(f"  (first page filtered by actor: {actor_first:.2f} ms)", flush=True)
 
+
+# --- verification ------------------------------------------------------------------------------------------
+
+VERIFY_EVENTS = int(os.environ.get("BENCH_AUDIT_VERIFY_EVENTS", "500000"))
+CHECKPOINT_EVERY = 1000
+FULL_CONTENT_EVENTS = 20_000
+# The canonical bytes of the generated events, RFC 8785 by construction (sorted keys, ASCII, integral n);
+# checked once against services.audit.domain.canonical_bytes below.
+CANONICAL = ('{{"action":"quiz.scored","actor_id":"user-{actor}","event_id":"{event_id}","occur_time":"{time}",'
+             '"payload":{{"n":{n}}},"previous_hash":"{previous}","sequence":{n},"source_service":"assessment",'
+             '"subject_id":"attempt-{n}","subject_type":"quiz_attempt","tenant_id":"{tenant}"}}')
+
+
+def load_verify_chain(database, tenant: str, key: SigningKey, count: int = VERIFY_EVENTS) -> float:
+    """COPY a valid chain of `count` events (one every 25 s, across the monthly partitions), its ids, its
+    head row and a signed checkpoint every CHECKPOINT_EVERY events; returns the seconds it took."""
+    started = time.perf_counter()
+    base = datetime.now(UTC) - timedelta(seconds=25 * count + 3600)
+    previous, signed, ids = "", [], []
+    with psycopg.connect(libpq_url(database.owner_url), autocommit=True) as conn:
+        conn.execute("SET synchronous_commit = off")
+        with conn.cursor() as cursor, cursor.copy(
+                "COPY learning_audit_log (tenant_id, occur_time, sequence, event_id, actor_id, action, subject_type, "
+                "subject_id, source_service, payload, previous_hash, event_hash, canonical) FROM STDIN") as copy:
+            for n in range(1, count + 1):
+                event_id, occurred = str(uuid.uuid4()), base + timedelta(seconds=25 * n)
+                canonical = CANONICAL.format(actor=n % 1000, event_id=event_id, time=format_micros(occurred), n=n,
+                                             previous=previous, tenant=tenant).encode()
+                event_hash = hashlib.sha256(canonical).hexdigest()
+                copy.write_row((tenant, occurred, n, event_id, f"user-{n % 1000}", "quiz.scored", "quiz_attempt",
+                                f"attempt-{n}", "assessment", json.dumps({"n": n}), previous, event_hash, canonical))
+                ids.append((tenant, event_id, n, occurred))
+                if n == 1:
+                    content = domain.EventContent(event_id, tenant, "user-1", "quiz.scored", "quiz_attempt",
+                                                  "attempt-1", occurred, "assessment", {"n": 1.0})
+                    assert domain.canonical_bytes(content, 1, "") == canonical, "the template is not RFC 8785"
+                if n % CHECKPOINT_EVERY == 0:
+                    signed.append(checkpoints.sign(key, log=checkpoints.AUDIT_LOG, tenant_id=tenant, sequence=n,
+                                                   head_hash=event_hash, time=now_millis()))
+                previous = event_hash
+        with conn.cursor() as cursor, cursor.copy(
+                "COPY audit_event_ids (tenant_id, event_id, sequence, occur_time) FROM STDIN") as copy:
+            for row in ids:
+                copy.write_row(row)
+        conn.execute("INSERT INTO audit_chain_heads (tenant_id, last_sequence, last_hash) VALUES (%s, %s, %s)",
+                     (tenant, count, previous))
+        with conn.cursor() as cursor:
+            cursor.executemany("INSERT INTO audit_checkpoints (tenant_id, sequence, head_hash, checkpoint_time, "
+                               "key_id, payload, signature) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                               [(c.tenant_id, c.sequence, c.head_hash, c.time, c.key_id, c.payload, c.signature)
+                                for c in signed])
+        conn.execute("VACUUM ANALYZE learning_audit_log")  # as autovacuum would have long since: visibility map
+    return time.perf_counter() - started
+
+
+def bench_verify(stub, minter: TokenMinter, database, key: SigningKey) -> None:
+    tenant = "bench-verify"
+    load_seconds = load_verify_chain(database, tenant, key)
+    md = (("authorization", f"Bearer {minter.mint(subject='auditor-1', tenant_id=tenant, roles=['auditor'])}"),)
+
+    def verify(**kwargs) -> pb.VerifyAuditLogResponse:
+        verdict = stub.VerifyAuditLog(pb.VerifyAuditLogRequest(tenant_id=tenant, **kwargs), metadata=md, timeout=600)
+        assert verdict.valid, verdict.first_failure
+        return verdict
+
+    verify(to_sequence=10_000)  # warm-up: connection, plans
+    whole = [timed(lambda: verify()) for _ in range(3)]
+    verdict = verify()
+    incremental = median_ms(lambda: verify(from_sequence=VERIFY_EVENTS - CHECKPOINT_EVERY + 1), REPEATS)
+    full_seconds = timed(lambda: verify(to_sequence=FULL_CONTENT_EVENTS, full_content_check=True))
+    rate = VERIFY_EVENTS / statistics.median(whole)
+    print(f"VerifyAuditLog of one tenant's chain of {VERIFY_EVENTS:,} events (loaded in {load_seconds:.0f} s), "
+          f"{verdict.checkpoints_checked} signed checkpoints, content sample of {verdict.events_content_checked}:")
+    print(f"  whole chain                 {statistics.median(whole):8.2f} s   {rate:10,.0f} events/s   "
+          f"(target >= 200,000; runs: {', '.join(f'{t:.2f}' for t in whole)} s)")
+    print(f"  incremental, last {CHECKPOINT_EVERY:,} events from the last checkpoint: {incremental:.1f} ms (median of "
+          f"{REPEATS})")
+    print(f"  full content check          {FULL_CONTENT_EVENTS / full_seconds:10,.0f} events/s   "
+          f"(every event re-encoded; {FULL_CONTENT_EVENTS:,} events)", flush=True)

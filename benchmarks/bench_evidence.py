@@ -7,11 +7,15 @@
 2. ListTrainingEvidence over 1,000,000 records of one tenant with a generatedAt range and an outcome
    filter: the first page versus a deep page reached by page token (keyset: the deep page should cost
    about the same; target <= 1.5x).
+3. VerifyEvidenceChain over a chain of 1,000,000 records bulk-loaded with COPY (valid hashes, a signed
+   checkpoint every 1,000): records/s of the whole chain (target >= 100,000, issue 11), an incremental
+   verification from the last checkpoint, and the full content check's rate.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import statistics
 import threading
 import time
@@ -31,10 +35,13 @@ from learning.evidence.v1 import evidence_service_pb2_grpc
 from services.evidence import domain, tables
 from services.evidence.api.training_evidence import LIST_TOKENS, list_scope
 from services.evidence.main import DEFINITION, Settings, build
-from shared import provision
+from shared import checkpoints, provision
 from shared.auth import TokenMinter, generate_keypair
+from shared.canonical import canonical_json
 from shared.db import Database, libpq_url
 from shared.migrations import migrate
+from shared.service_keys import DevIdentity
+from shared.signing import SigningKey
 from tests.evidence import builders
 
 RECORDS = 300          # per measured run
@@ -101,10 +108,10 @@ def drive(call, requests) -> float:
     return len(requests) / (time.perf_counter() - started)
 
 
-def bench_record(host_address: str, baseline_address: str, minter: TokenMinter) -> None:
+def bench_record(host_address: str, baseline_address: str, identity: DevIdentity) -> None:
     tenants = [f"bench-{uuid.uuid4().hex[:8]}" for _ in range(CLIENTS + 2)]
-    metadata = {t: (("authorization", "Bearer " + minter.mint(subject="assessment", tenant_id=t,
-                                                                roles=["service"])),) for t in tenants}
+    # The assessment service records evidence (its own key): no one else may.
+    metadata = {t: (("authorization", "Bearer " + identity.service_token("assessment", t)),) for t in tenants}
     warm_tenant, one_tenant, spread = tenants[0], tenants[1], tenants[2:]
     with grpc.insecure_channel(host_address) as service_channel, grpc.insecure_channel(baseline_address) as bare:
         stub = evidence_service_pb2_grpc.EvidenceServiceStub(service_channel)
@@ -255,6 +262,97 @@ def bench_list(host_address: str, owner_url: str, minter: TokenMinter) -> None:
     print(f"list: deep page plan:  {explain(owner_url, tenant, filters, key)}")
 
 
+# ------------------------------------------------------------------------------------------ verify
+
+CHAIN_ROWS = 1_000_000
+CHECKPOINT_EVERY = 1000
+VERIFY_REPEATS = 3
+
+
+def small_body(session_id: str, employee_id: str) -> dict:
+    """A valid minimal evidence body (what the chain benchmark hashes: ~500 bytes of canonical JSON)."""
+    return {"modules": [], "outcome": {"aggregateScore": 0.8, "moduleScores": [], "passThreshold": 0.7,
+                                       "passed": True, "weakAreas": None},
+            "policyAttestation": {"appVersion": "1.4.2", "configHash": "c" * 64, "maxAttempts": 3,
+                                  "passThreshold": 0.7, "roleProfileId": "buyer", "roleProfileVersion": 2},
+            "session": {"attemptNumber": 1, "completedAt": "2026-02-20T09:45:00.000Z",
+                        "createdAt": "2026-02-20T09:00:00.000Z", "employeeId": employee_id, "sessionId": session_id,
+                        "status": "passed", "tenantId": "bench", "totalAttempts": 1}}
+
+
+def load_chain(owner_url: str, tenant: str, key: SigningKey) -> tuple[float, int]:
+    """Bulk-load a valid chain of CHAIN_ROWS records with COPY (hashes computed on the way), its head row and a
+    signed checkpoint every CHECKPOINT_EVERY records; returns (seconds, canonical bytes)."""
+    placeholder_session, placeholder_employee = str(uuid.UUID(int=1)), str(uuid.UUID(int=2))
+    template = canonical_json(small_body(placeholder_session, placeholder_employee))
+    started, previous, size, signed = time.perf_counter(), "", 0, []
+    generated = datetime(2025, 1, 1, tzinfo=UTC)
+    with psycopg.connect(libpq_url(owner_url), autocommit=True) as conn:
+        conn.execute("SET synchronous_commit = off")
+        with conn.cursor() as cursor, cursor.copy(
+                "COPY training_evidence (tenant_id, evidence_id, session_id, employee_id, schema_version, "
+                "session_status, canonical_json, content_hash, chain_sequence, previous_hash, chain_hash, "
+                "generated_at) FROM STDIN") as copy:
+            for sequence in range(1, CHAIN_ROWS + 1):
+                session_id, employee_id = str(uuid.uuid4()), str(uuid.uuid4())
+                body = template.replace(placeholder_session.encode(), session_id.encode()).replace(
+                    placeholder_employee.encode(), employee_id.encode())
+                content = hashlib.sha256(body).hexdigest()
+                chain = hashlib.sha256((previous + content).encode()).hexdigest()
+                copy.write_row((tenant, str(uuid.uuid4()), session_id, employee_id, 1, "passed", body, content,
+                                sequence, previous, chain, generated))
+                previous, size = chain, size + len(body)
+                if sequence % CHECKPOINT_EVERY == 0:
+                    signed.append(checkpoints.sign(key, log=checkpoints.EVIDENCE_LOG, tenant_id=tenant,
+                                                   sequence=sequence, head_hash=chain, time=datetime.now(UTC)))
+        conn.execute("INSERT INTO evidence_chain_heads (tenant_id, last_sequence, last_chain_hash) "
+                     "VALUES (%s, %s, %s)", (tenant, CHAIN_ROWS, previous))
+        with conn.cursor() as cursor, cursor.copy(
+                "COPY evidence_checkpoints (tenant_id, sequence, head_hash, checkpoint_time, key_id, payload, "
+                "signature) FROM STDIN") as copy:
+            for c in signed:
+                copy.write_row((c.tenant_id, c.sequence, c.head_hash, c.time, c.key_id, c.payload, c.signature))
+        conn.execute("ANALYZE training_evidence")
+    return time.perf_counter() - started, size
+
+
+def bench_verify(host_address: str, owner_url: str, minter: TokenMinter, key: SigningKey) -> None:
+    tenant = f"bench-chain-{uuid.uuid4().hex[:8]}"
+    seconds, size = load_chain(owner_url, tenant, key)
+    print(f"verify: bulk-loaded a chain of {CHAIN_ROWS:,} records ({size / CHAIN_ROWS:.0f} bytes of canonical JSON "
+          f"each) with {CHAIN_ROWS // CHECKPOINT_EVERY:,} signed checkpoints in {seconds:.1f} s")
+    metadata = (("authorization", "Bearer " + minter.mint(subject="auditor", tenant_id=tenant, roles=["auditor"])),)
+    data = b"x" * size
+    started = time.perf_counter()
+    hashlib.sha256(data).digest()
+    print(f"verify: hashlib.sha256 alone over the same bytes: {size / (time.perf_counter() - started) / 1e6:,.0f} MB/s")
+    with grpc.insecure_channel(host_address) as channel:
+        stub = evidence_service_pb2_grpc.EvidenceServiceStub(channel)
+
+        def timed(**fields) -> tuple[float, spb.VerifyEvidenceChainResponse]:
+            started = time.perf_counter()
+            result = stub.VerifyEvidenceChain(spb.VerifyEvidenceChainRequest(tenant_id=tenant, **fields),
+                                              metadata=metadata)
+            return time.perf_counter() - started, result
+
+        runs = [timed() for _ in range(VERIFY_REPEATS)]
+        elapsed, result = min(runs, key=lambda run: run[0])
+        assert result.valid and result.records_checked == CHAIN_ROWS, result
+        print(f"verify: VerifyEvidenceChain, whole chain: {result.records_checked:,} records, "
+              f"{result.checkpoints_checked:,} checkpoints, {result.records_content_checked} bodies sampled, "
+              f"best of {VERIFY_REPEATS}: {elapsed:.2f} s = {result.records_checked / elapsed:,.0f} records/s "
+              f"(target >= 100,000; before: ~2,800)")
+        elapsed, result = timed(from_sequence=CHAIN_ROWS - 499)
+        assert result.valid
+        print(f"verify: incremental from sequence {CHAIN_ROWS - 499:,} (anchored at the checkpoint before it): "
+              f"{result.records_checked:,} records hashed, {elapsed * 1000:.1f} ms")
+        span = 20_000
+        elapsed, result = timed(from_sequence=1, to_sequence=span, full_content_check=True)
+        assert result.valid and result.records_content_checked == span
+        print(f"verify: full_content_check over {span:,} records (json + RFC 8785 + columns per record): "
+              f"{span / elapsed:,.0f} records/s")
+
+
 def _ts(moment: datetime):
     from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -274,12 +372,13 @@ def run(admin_url: str) -> None:
             # Same columns, constraints and indexes as training_evidence; no triggers, no chain.
             conn.execute("CREATE TABLE baseline_evidence (LIKE training_evidence INCLUDING ALL)")
             conn.execute(f'GRANT SELECT, INSERT ON baseline_evidence TO "{make_url(database.runtime_url).username}"')
-        private_pem, public_pem = generate_keypair()
-        minter = TokenMinter(private_pem, issuer=ISSUER, audience=AUDIENCE)
-        settings = Settings(database_url=database.runtime_url, migration_database_url=database.owner_url,
+        identity = DevIdentity(issuer=ISSUER, audience=AUDIENCE, services=["assessment"])  # users', a service's keys
+        minter = identity.user_minter
+        checkpoint_pem = generate_keypair()[0]
+        checkpoint_key = SigningKey.load(checkpoint_pem, purpose="benchmark checkpoint key")
+        settings = Settings(database_url=database.runtime_url,  # serving holds no owner URL (issue 11)
                             listen_address="127.0.0.1:0", migrate_on_start=False, outbox_relay_enabled=False,
-                            jwt_public_key=public_pem,
-                            jwt_issuer=ISSUER, jwt_audience=AUDIENCE)
+                            checkpoint_signing_key=checkpoint_pem, **identity.settings("evidence"))
 
         async def start():
             host = await build(settings)
@@ -290,8 +389,9 @@ def run(admin_url: str) -> None:
 
         host, baseline_server, baseline_address, baseline_db = loop.run(start())
         try:
-            bench_record(host.address, baseline_address, minter)
+            bench_record(host.address, baseline_address, identity)
             bench_list(host.address, database.owner_url, minter)
+            bench_verify(host.address, database.owner_url, minter, checkpoint_key)
         finally:
             async def stop():
                 await baseline_server.stop(None)

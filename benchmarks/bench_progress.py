@@ -36,10 +36,11 @@ from learning.progress.v1 import progress_service_pb2_grpc
 from services.catalog.main import DEFINITION as CATALOG
 from services.progress.api.course_progress import PROGRESS_PAGES
 from services.progress.main import DEFINITION as PROGRESS
-from shared.auth import TokenMinter, generate_keypair
+from shared.auth import TokenMinter
 from shared.db import libpq_url
 from shared.migrations import migrate
 from shared.provision import drop, provision
+from shared.service_keys import DevIdentity
 from shared.timeutil import to_timestamp
 
 LESSONS = 10
@@ -59,21 +60,19 @@ def run(admin_url: str) -> None:
     try:
         migrate(CATALOG.migrations, catalog_db.owner_url, catalog_db.runtime_url, CATALOG.append_only_tables)
         migrate(PROGRESS.migrations, progress_db.owner_url, progress_db.runtime_url, PROGRESS.append_only_tables)
-        private_pem, public_pem = generate_keypair()
-        minter = TokenMinter(private_pem, issuer=ISSUER, audience=AUDIENCE)
-        keys = {"JWT_PUBLIC_KEY": public_pem, "JWT_PRIVATE_KEY": private_pem, "JWT_ISSUER": ISSUER,
-                "JWT_AUDIENCE": AUDIENCE, "LOG_LEVEL": "WARNING", "MIGRATE_ON_START": "false",
-                "LISTEN_ADDRESS": "127.0.0.1:0", "OUTBOX_RELAY_ENABLED": "false"}
+        identity = DevIdentity(issuer=ISSUER, audience=AUDIENCE)  # users' and each service's own keys
+        minter = identity.user_minter
+        keys = {"LOG_LEVEL": "WARNING", "MIGRATE_ON_START": "false", "LISTEN_ADDRESS": "127.0.0.1:0",
+                "OUTBOX_RELAY_ENABLED": "false"}
         with _Process([sys.executable, "-m", "services.catalog"], {
-                **{f"CATALOG_{k}": v for k, v in keys.items()}, "CATALOG_DATABASE_URL": catalog_db.runtime_url}) \
-                as (catalog_address, _):
+                **{f"CATALOG_{k}": v for k, v in keys.items()}, **identity.env("catalog", "CATALOG_"),
+                "CATALOG_DATABASE_URL": catalog_db.runtime_url}) as (catalog_address, _):
             course = publish(catalog_address, minter)
             with _Process([sys.executable, "-m", "services.progress"], {
-                    **{f"PROGRESS_{k}": v for k, v in keys.items()}, "PROGRESS_DATABASE_URL": progress_db.runtime_url,
-                    "PROGRESS_CATALOG_ADDRESS": catalog_address}) as (address, pid), \
-                    bare_process(progress_db) as (bare_address, bare_pid):
-                service_md = (("authorization", "Bearer " + minter.mint(subject="assessment", tenant_id=TENANT,
-                                                                         roles=["service"])),)
+                    **{f"PROGRESS_{k}": v for k, v in keys.items()}, **identity.env("progress", "PROGRESS_"),
+                    "PROGRESS_DATABASE_URL": progress_db.runtime_url, "PROGRESS_CATALOG_ADDRESS": catalog_address}) \
+                    as (address, pid), bare_process(progress_db) as (bare_address, bare_pid):
+                service_md = (("authorization", "Bearer " + identity.service_token("assessment", TENANT)),)
                 with grpc.insecure_channel(address) as channel:
                     stub = progress_service_pb2_grpc.ProgressServiceStub(channel)
                     learners = bench_recording(stub, service_md, progress_db, course)

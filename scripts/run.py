@@ -2,10 +2,16 @@
 
 1. PostgreSQL: LEARNING_DATABASE_URL (a superuser URL) if set, else the embedded
    PostgreSQL 18 under .learning/pgdata (stopped again on exit).
-2. Each service gets its own database and two roles (shared/provision.py); the
-   service migrates itself at start-up as the owner role and then serves as the runtime role.
-3. A development Ed25519 key pair (.learning/jwt-*.pem) signs a token for tenant
-   `demo` with every role, written to .learning/dev-token.
+2. Each service gets its own database, two roles and the integrity guard (shared/provision.py);
+   `python -m services.<name> migrate` runs for every service, as the owner role, before any starts.
+   The serving processes get only the runtime role's URL: no owner URL, no superuser URL
+   (service_environment strips them from what the launcher passes on; issue 11).
+3. Development Ed25519 keys (shared/service_keys.py, kept across runs): the identity provider's pair
+   (.learning/jwt-*.pem) signs a user token for tenant `demo` with every role but `service`, written to
+   .learning/dev-token; each service gets its own private key (.learning/service-private/<name>.pem)
+   and every service the map of their public keys (.learning/services/<name>.pem). The audit service
+   signs its chain checkpoints with .learning/checkpoint-keys/audit.pem, evidence with
+   .learning/checkpoint-keys/evidence.pem.
 4. Services start on their default ports (shared/services.py; override with <PREFIX>_LISTEN_ADDRESS).
    Every service is told where every other one really listens (<PREFIX><OTHER>_ADDRESS), so moving
    one service rewires its clients and the relays that deliver to it. The launcher waits until each
@@ -17,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -26,8 +33,9 @@ import uuid
 from pathlib import Path
 
 from shared import embedded_pg
-from shared.auth import ALL_ROLES, TokenMinter, ensure_dev_keys
+from shared.auth import ALL_ROLES, SERVICE, TokenMinter, generate_keypair
 from shared.provision import provision
+from shared.service_keys import DevKeyFiles, ensure_dev_keys
 from shared.services import SERVICES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,17 +79,73 @@ def _free_port(host: str) -> int:
         return s.getsockname()[1]
 
 
-def service_environment(name: str, urls, keys: tuple[Path, Path], addresses: dict[str, str],
-                        environ: dict[str, str] | None = None) -> dict[str, str]:
+# The launcher's superuser URLs (LEARNING_DATABASE_URL, LEARNING_TEST_/BENCH_DATABASE_URL) and owner settings.
+_SUPERUSER_VARIABLE = re.compile(r"LEARNING_(\w+_)?DATABASE_URL")
+_OWNER_VARIABLE = re.compile(r"\w+_(MIGRATION_DATABASE_URL|MIGRATE_ON_START)")
+
+
+def without_credentials(environ: dict[str, str], *, owner: bool, secrets: tuple[str, ...] = ()) -> dict[str, str]:
+    """`environ` without superuser URLs, without owner settings if `owner`, without any value holding a secret."""
+    return {key: value for key, value in environ.items()
+            if not _SUPERUSER_VARIABLE.fullmatch(key) and not (owner and _OWNER_VARIABLE.fullmatch(key))
+            and not any(secret in value for secret in secrets if secret)}
+
+
+def migration_environment(name: str, urls, environ: dict[str, str] | None = None) -> dict[str, str]:
+    """Environment of `python -m services.<name> migrate`: the owner URL, and the runtime URL to grant its role."""
     prefix = SERVICES[name].prefix
-    env = dict(os.environ if environ is None else environ)
+    env = without_credentials(dict(os.environ if environ is None else environ), owner=False)
+    env.setdefault(prefix + "DATABASE_URL", urls.runtime_url)
+    env.setdefault(prefix + "MIGRATION_DATABASE_URL", urls.owner_url)
+    return env
+
+
+def migrate_all(databases: dict) -> None:
+    """Every service's `migrate` step, in parallel, before any service starts; exits if one fails."""
+    steps = {name: subprocess.Popen([sys.executable, "-m", f"services.{name}", "migrate"], cwd=ROOT,
+                                    env=migration_environment(name, urls), stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, text=True)
+             for name, urls in databases.items()}
+    outputs = {name: step.communicate()[0] for name, step in steps.items()}
+    failed = [name for name, step in steps.items() if step.returncode != 0]
+    for name in failed:
+        print(f"[{name} migrate] exit code {steps[name].returncode}:\n{outputs[name]}", end="")
+    if failed:
+        raise SystemExit(f"migrations failed: {', '.join(failed)}")
+
+
+# Services that sign checkpoints of their chains, each with a development key kept in .learning/ across runs:
+# a key that changed at every start would leave the earlier checkpoints unverifiable.
+CHECKPOINT_SIGNERS = ("audit", "evidence")
+
+
+def checkpoint_key_file(name: str) -> Path:
+    return STATE / "checkpoint-keys" / f"{name}.pem"
+
+
+def ensure_checkpoint_keys() -> None:
+    for name in CHECKPOINT_SIGNERS:
+        path = checkpoint_key_file(name)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(generate_keypair()[0])
+            path.chmod(0o600)
+
+
+def service_environment(name: str, urls, keys: DevKeyFiles, addresses: dict[str, str],
+                        environ: dict[str, str] | None = None) -> dict[str, str]:
+    """Environment of a serving process: its runtime URL and nothing stronger (no owner, no superuser URL)."""
+    prefix = SERVICES[name].prefix
+    env = without_credentials(dict(os.environ if environ is None else environ), owner=True,
+                              secrets=(urls.owner_url,))
     defaults = {
         "DATABASE_URL": urls.runtime_url,
-        "MIGRATION_DATABASE_URL": urls.owner_url,
-        "JWT_PRIVATE_KEY_FILE": str(keys[0]),
-        "JWT_PUBLIC_KEY_FILE": str(keys[1]),
-        "MIGRATE_ON_START": "true",
+        "JWT_PRIVATE_KEY_FILE": str(keys.private_key_of(name)),  # its own identity, no other service's
+        "JWT_PUBLIC_KEY_FILE": str(keys.idp_public),
+        "SERVICE_PUBLIC_KEYS_DIR": str(keys.service_public_dir),
     }
+    if name in CHECKPOINT_SIGNERS:
+        defaults["CHECKPOINT_SIGNING_KEY_FILE"] = str(checkpoint_key_file(name))
     for key, value in defaults.items():
         env.setdefault(prefix + key, value)
     env[prefix + "LISTEN_ADDRESS"] = addresses[name]
@@ -143,30 +207,33 @@ def main() -> None:
     embedded = None if os.environ.get("LEARNING_DATABASE_URL") else embedded_pg.start(STATE / "pgdata")
     admin_url = os.environ.get("LEARNING_DATABASE_URL") or embedded.url
     keys = ensure_dev_keys(STATE)
+    ensure_checkpoint_keys()
     processes: dict[str, subprocess.Popen] = {}
     stop_requested = threading.Event()
     # Explicit handlers: a launcher started in the background inherits SIGINT as ignored.
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop_requested.set())
     try:
-        # Start all services at once (each migrates itself); relays retry until their targets are up.
+        # Migrate every service first (its own step, as the owner), then start all at once as the runtime
+        # roles; relays retry until their targets are up.
         databases = {name: provision(admin_url, name) for name in available_services()}
+        migrate_all(databases)
         addresses = listen_addresses(dict(os.environ))
         for name, urls in databases.items():
             processes[name] = spawn(name, service_environment(name, urls, keys, addresses))
         rows = [(name, wait_until_serving(name, process), databases[name].database)
                 for name, process in processes.items()]
-        minter = TokenMinter(keys[0].read_text(), issuer="learning-dev", audience="learning")
+        minter = TokenMinter(keys.idp_private.read_text(), issuer="learning-dev", audience="learning")
         # The subject is a user id, as an identity provider would issue it (RPCs that default an owner or
         # recipient to the caller need a UUID there).
-        token = minter.mint(subject=dev_user_id(), tenant_id=DEV_TENANT, roles=sorted(ALL_ROLES),
+        token = minter.mint(subject=dev_user_id(), tenant_id=DEV_TENANT, roles=sorted(ALL_ROLES - {SERVICE}),
                             ttl_seconds=30 * 24 * 3600)
         (STATE / "dev-token").write_text(token + "\n")
         print("\nLearning services are running:")
         for name, address, database in rows:
             print(f"  {name:<11} {address:<18} database {database}")
         print(f"\nDatabase: {'LEARNING_DATABASE_URL' if os.environ.get('LEARNING_DATABASE_URL') else 'embedded PostgreSQL in .learning/pgdata'}")
-        print("Development token (tenant 'demo', all roles): .learning/dev-token")
+        print("Development token (tenant 'demo', every user role): .learning/dev-token")
         if "catalog" in processes:
             print("Try: grpcurl -plaintext -H \"authorization: Bearer $(cat .learning/dev-token)\" "
                   f"-d '{{\"tenant_id\":\"demo\"}}' {client_address(addresses['catalog'])} "

@@ -9,6 +9,14 @@ Tokens are Ed25519-signed (EdDSA); the accepted algorithm is pinned so
     roles      list of: learner, author, reviewer, auditor, admin, service
     iss, aud, exp, iat   checked against configuration
 
+Two kinds of token, trusted separately:
+  - user tokens, signed by the identity provider's key (<PREFIX>_JWT_PUBLIC_KEY). A `service` role claim in
+    one is dropped: a user (or whoever holds the identity provider's key) never becomes a service.
+  - service tokens, signed by one service's own key and carrying that key's id in the `kid` header
+    (<PREFIX>_SERVICE_PUBLIC_KEYS[_DIR] maps service name -> public keys, shared/service_keys.py). The
+    caller's service identity (`Principal.service`) is the name of the key that verified the token, never
+    a claim; the token's `sub` must name that same service, and its only role is `service`.
+
 Servicers start every RPC with `authorize(request.tenant_id, ROLES)`: it returns the caller
 (`Principal`) if it may act for that tenant with one of the roles, and refuses otherwise.
 """
@@ -19,15 +27,16 @@ import contextvars
 import re
 import time
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import jwt
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from shared.errors import PermissionDenied, Unauthenticated
 from shared.lru import LruCache
+from shared.signing import key_id_of, load_public_key
 from shared.validation import Violations
 
 ALGORITHMS = ["EdDSA"]  # pinned: never accept whatever the token header claims
@@ -46,6 +55,7 @@ ALL_ROLES = frozenset({LEARNER, AUTHOR, REVIEWER, AUDITOR, ADMIN, SERVICE})
 # Tenant-defined roles (e.g. an exercise's reviewer role "mentor", catalog ReviewRequirements.reviewer_role)
 # are kept too: they grant nothing by themselves, only what a resource names them for.
 TENANT_ROLE = re.compile(r"[a-z0-9_-]{1,64}")
+SERVICE_NAME = re.compile(r"[a-z][a-z0-9_-]{0,63}")
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,8 @@ class Principal:
     subject: str
     tenant_id: str
     roles: frozenset[str] = field(default_factory=frozenset)
+    #: The calling service ("catalog", ...) when a service key verified the token; "" for users.
+    service: str = ""
 
     def has_any(self, roles: frozenset[str] | set[str]) -> bool:
         return bool(self.roles & set(roles))
@@ -93,6 +105,15 @@ def authorize(tenant_id: str, roles: frozenset[str] | set[str] = ALL_ROLES) -> P
     return principal
 
 
+def authorize_service(tenant_id: str, services: frozenset[str] | set[str]) -> Principal:
+    """The caller, if it is one of `services` (by the key that verified its token, never a claim) and may act
+    for `tenant_id`: for records only a service that observed something may make (e.g. training evidence)."""
+    principal = authorize(tenant_id, {SERVICE})
+    if principal.service not in services:
+        raise PermissionDenied(f"only the {' or '.join(sorted(services))} service may call this")
+    return principal
+
+
 def authorize_tenant_member(tenant_id: str) -> Principal:
     """The caller, if it may act for `tenant_id` holding any role at all, tenant-defined roles included (e.g.
     an exercise reviewer "mentor"); the RPC then decides by what the resource names."""
@@ -120,11 +141,17 @@ class TokenVerifier:
     recently used dropped first, so a flood of distinct tokens costs memory for `cache_size` only.
     """
 
-    def __init__(self, public_key_pem: str, *, issuer: str, audience: str, cache_size: int = 4096,
+    def __init__(self, public_key_pem: str, *, issuer: str, audience: str,
+                 service_keys: Mapping[str, Sequence[str]] | None = None, cache_size: int = 4096,
                  clock=time.time) -> None:
         if not public_key_pem.strip():
             raise RuntimeError("no JWT public key configured (set <PREFIX>_JWT_PUBLIC_KEY or _FILE)")
         self._key = serialization.load_pem_public_key(public_key_pem.encode())
+        #: key id -> (service name, its public key)
+        self._service_keys = _service_keys_by_id(service_keys or {})
+        if isinstance(self._key, Ed25519PublicKey) and key_id_of(self._key) in self._service_keys:
+            # Else whoever holds that one private key could mint both users and services.
+            raise RuntimeError("the identity provider's public key is also configured as a service key")
         self._issuer = issuer
         self._audience = audience
         self._clock = clock
@@ -150,9 +177,16 @@ class TokenVerifier:
 
     def _decode(self, token: str) -> tuple[Principal, float]:
         try:
+            kid = jwt.get_unverified_header(token).get("kid")
+        except jwt.PyJWTError as exc:
+            raise Unauthenticated(f"invalid token: {exc}") from None
+        # The key is chosen by kid, but only among the configured ones: an unknown kid falls back to the
+        # identity provider's key (providers put their own kids in headers), which then must verify it.
+        service, key = self._service_keys.get(kid, ("", self._key)) if isinstance(kid, str) else ("", self._key)
+        try:
             claims = jwt.decode(
                 token,
-                self._key,
+                key,
                 algorithms=ALGORITHMS,
                 audience=self._audience,
                 issuer=self._issuer,
@@ -166,19 +200,50 @@ class TokenVerifier:
             raise Unauthenticated("token has no tenant_id claim")
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise Unauthenticated("token roles claim must be a list of strings")
-        kept = frozenset(role for role in roles if role in ALL_ROLES or TENANT_ROLE.fullmatch(role))
-        principal = Principal(subject=str(claims["sub"]), tenant_id=tenant, roles=kept)
+        if service:
+            if claims["sub"] != service:
+                raise Unauthenticated(f"a token signed with the key of service {service!r} must have sub {service!r}")
+            principal = Principal(subject=service, tenant_id=tenant, roles=frozenset({SERVICE}), service=service)
+        else:  # a user: whatever it claims, only a service key makes a service
+            kept = frozenset(role for role in roles
+                             if role != SERVICE and (role in ALL_ROLES or TENANT_ROLE.fullmatch(role)))
+            principal = Principal(subject=str(claims["sub"]), tenant_id=tenant, roles=kept)
         # PyJWT accepted `exp`; the token is remembered until exactly the moment PyJWT would refuse it.
         return principal, int(claims["exp"])  # compared as PyJWT does: valid while now < int(exp)
 
 
-class TokenMinter:
-    """Signs tokens: a service's own outbound calls, the development token, tests."""
+def _service_keys_by_id(service_keys: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, Ed25519PublicKey]]:
+    by_id: dict[str, tuple[str, Ed25519PublicKey]] = {}
+    for name, pems in service_keys.items():
+        if not SERVICE_NAME.fullmatch(name):
+            raise RuntimeError(f"service key map: {name!r} is not a service name")
+        for pem in pems:
+            try:
+                key = load_public_key(pem)
+            except ValueError as error:
+                raise RuntimeError(f"service key map: a key of {name!r} is not an Ed25519 public key") from error
+            if by_id.setdefault(key_id_of(key), (name, key))[0] != name:
+                raise RuntimeError(f"service key map: one key is listed for {by_id[key_id_of(key)][0]!r} and {name!r}")
+    return by_id
 
-    def __init__(self, private_key_pem: str, *, issuer: str, audience: str) -> None:
+
+class TokenMinter:
+    """Signs tokens: a service's own outbound calls (`key_id` set: the verifier picks the service's key by
+    it), the development user token, tests."""
+
+    def __init__(self, private_key_pem: str, *, issuer: str, audience: str, key_id: str = "") -> None:
         self._key = serialization.load_pem_private_key(private_key_pem.encode(), password=None)
         self._issuer = issuer
         self._audience = audience
+        self._headers = {"kid": key_id} if key_id else None
+
+    @classmethod
+    def for_service(cls, private_key_pem: str, *, issuer: str, audience: str) -> TokenMinter:
+        """A minter of service tokens: the kid header is the id of this key's public half."""
+        key = serialization.load_pem_private_key(private_key_pem.encode(), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise RuntimeError("a service's private key must be an Ed25519 key (PEM PKCS#8)")
+        return cls(private_key_pem, issuer=issuer, audience=audience, key_id=key_id_of(key.public_key()))
 
     def mint(self, *, subject: str, tenant_id: str, roles: list[str], ttl_seconds: int = 3600) -> str:
         now = int(time.time())
@@ -192,7 +257,7 @@ class TokenMinter:
             "exp": now + ttl_seconds,
             "jti": str(uuid.uuid4()),
         }
-        return jwt.encode(claims, self._key, algorithm="EdDSA")
+        return jwt.encode(claims, self._key, algorithm="EdDSA", headers=self._headers)
 
 
 def generate_keypair() -> tuple[str, str]:
@@ -205,15 +270,3 @@ def generate_keypair() -> tuple[str, str]:
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     ).decode()
     return private_pem, public_pem
-
-
-def ensure_dev_keys(directory: Path) -> tuple[Path, Path]:
-    """Create (once) the development signing key pair under `directory`."""
-    directory.mkdir(parents=True, exist_ok=True)
-    private_path, public_path = directory / "jwt-private.pem", directory / "jwt-public.pem"
-    if not private_path.exists():
-        private_pem, public_pem = generate_keypair()
-        private_path.write_text(private_pem)
-        private_path.chmod(0o600)
-        public_path.write_text(public_pem)
-    return private_path, public_path

@@ -9,7 +9,7 @@ from the service's configuration. The payload is RFC 8785 JSON, so anyone can ch
 Trust comes only from configuration: the current signing key and the retired public keys kept after a
 rotation (`TrustedKeys`). A key stored in the database would let its administrators forge checkpoints.
 `CheckpointPolicy` says when a new checkpoint is due: at least every `every_entries` entries, or every
-`every_seconds` while entries arrive.
+`every_seconds` while entries arrive; `CheckpointSettings` is the settings mixin of the services that sign.
 """
 
 from __future__ import annotations
@@ -17,6 +17,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings
 
 from shared.canonical import canonical_json
 from shared.signing import SigningKey, key_id_of, load_public_key, verify_signature
@@ -90,3 +94,38 @@ class CheckpointPolicy:
         if last_time is None or head_sequence - last_sequence >= self.every_entries:
             return True
         return (now - last_time).total_seconds() >= self.every_seconds
+
+
+class CheckpointSettings(BaseSettings):
+    """<PREFIX>_CHECKPOINT_* settings of a service that signs checkpoints (audit, evidence): mixed into its
+    Settings, so both read the same variables the same way."""
+
+    #: Ed25519 private key (PEM, PKCS#8) that signs the chain checkpoints, inline or via *_FILE; a key of its own
+    #: (never the certificate key), kept in a secret store, never in the database. Unset: an ephemeral key with
+    #: a warning (development only: what it signed no longer verifies after a restart).
+    checkpoint_signing_key: str = ""
+    checkpoint_signing_key_file: Path | None = None
+    #: Public keys (PEM, several in a row) of retired signing keys, still trusted after a rotation so the
+    #: checkpoints they signed keep verifying. Only these and the current key are ever trusted.
+    checkpoint_trusted_keys: str = ""
+    checkpoint_trusted_keys_file: Path | None = None
+    #: A checkpoint per tenant at least every this many entries (audit events, evidence records) ...
+    checkpoint_every_entries: int = Field(default=1000, ge=1)
+    #: ... or every this many seconds while entries arrive.
+    checkpoint_every_seconds: float = Field(default=60.0, gt=0)
+    #: Sign checkpoints in this process (off only where another process signs, or a test signs itself).
+    checkpoint_signer_enabled: bool = True
+
+    def checkpoint_key(self) -> SigningKey:
+        pem = (self.checkpoint_signing_key_file.read_text() if self.checkpoint_signing_key_file
+               else self.checkpoint_signing_key)
+        return SigningKey.load(pem, purpose=f"{self.model_config.get('env_prefix', '')}CHECKPOINT_SIGNING_KEY")
+
+    def trusted_checkpoint_keys(self, current: SigningKey) -> TrustedKeys:
+        text = (self.checkpoint_trusted_keys_file.read_text() if self.checkpoint_trusted_keys_file
+                else self.checkpoint_trusted_keys)
+        return TrustedKeys(current, split_pems(text))
+
+    def checkpoint_policy(self) -> CheckpointPolicy:
+        return CheckpointPolicy(every_entries=self.checkpoint_every_entries,
+                                every_seconds=self.checkpoint_every_seconds)

@@ -1,10 +1,11 @@
 """Outbound gRPC channels from one learning service to another, authenticated as the service.
 
 Every call carries `authorization: Bearer <service token>`: a JWT the calling service mints with
-its own private key (<PREFIX>_JWT_PRIVATE_KEY(_FILE)), subject = the service's name, tenant_id "*",
-roles ["service"]. Tokens are short-lived (settings.service_token_ttl_seconds) and re-minted a
-minute (or a fifth of their lifetime) before they expire, so a long-running relay never sends an
-expired token. The receiving service verifies them with the public key it trusts, like any token.
+its own private key (<PREFIX>_JWT_PRIVATE_KEY(_FILE)), kid header = that key's id, subject = the
+service's name, tenant_id "*", roles ["service"]. Tokens are short-lived
+(settings.service_token_ttl_seconds) and re-minted a minute (or a fifth of their lifetime) before they
+expire, so a long-running relay never sends an expired token. The receiving service verifies them with
+the public key its service key map lists for this service (shared/auth.py, shared/service_keys.py).
 
     channel = service_channel(settings, settings.audit_address)
     stub = AuditServiceStub(channel)
@@ -64,21 +65,22 @@ class ServiceTokenInterceptor(grpc.aio.UnaryUnaryClientInterceptor, grpc.aio.Una
         return await continuation(self._with_token(client_call_details), request)
 
 
-def service_tokens(settings: ServiceSettings, subject: str | None = None) -> ServiceTokens:
+def service_tokens(settings: ServiceSettings) -> ServiceTokens:
     private_pem = settings.private_key_pem()
     if not private_pem.strip():
         raise RuntimeError(
             f"no JWT private key configured (set {settings.model_config.get('env_prefix', '')}JWT_PRIVATE_KEY or _FILE): "
             "the service needs it to authenticate its outbound calls"
         )
-    minter = TokenMinter(private_pem, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
-    return ServiceTokens(minter, subject or settings.service_name, settings.service_token_ttl_seconds)
+    minter = TokenMinter.for_service(private_pem, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+    # The subject must be the service's name: receivers refuse a token whose key belongs to another name.
+    return ServiceTokens(minter, settings.service_name, settings.service_token_ttl_seconds)
 
 
-def service_channel(settings: ServiceSettings, address: str, *, subject: str | None = None) -> grpc.aio.Channel:
+def service_channel(settings: ServiceSettings, address: str) -> grpc.aio.Channel:
     """A grpc.aio channel to `address` whose calls carry this service's token. Create it on the event loop
     that will use it and close it (`await channel.close()`) when done."""
-    return channel_with_tokens(address, service_tokens(settings, subject))
+    return channel_with_tokens(address, service_tokens(settings))
 
 
 def channel_with_tokens(address: str, tokens: ServiceTokens) -> grpc.aio.Channel:

@@ -1,8 +1,11 @@
 """The command line every service shares: `python -m services.<name> [serve|migrate]`.
 
-    serve    (default) migrate first if <PREFIX>_MIGRATE_ON_START, then serve until SIGTERM/SIGINT;
-             with <PREFIX>_WORKERS=N > 1, N worker processes on the same port (shared/workers.py)
-    migrate  apply the service's Alembic migrations as the owner role and grant the runtime role
+    serve    (default) serve until SIGTERM/SIGINT with the runtime role only; with <PREFIX>_WORKERS=N > 1,
+             N worker processes on the same port (shared/workers.py). Refuses to start with owner
+             credentials (shared/serving_credentials.py): migrating is the separate step below.
+    migrate  apply the service's Alembic migrations as the owner role (<PREFIX>_MIGRATION_DATABASE_URL),
+             grant the runtime role (<PREFIX>_DATABASE_URL) and put the append-only tables under the
+             database's integrity guard, then exit
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 from shared.logging import configure_logging
 from shared.migrations import migrate
 from shared.server import ServiceHost
+from shared.serving_credentials import refuse_owner_credentials
 from shared.settings import ServiceSettings
 from shared.workers import supervise
 
@@ -40,13 +44,14 @@ def main(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     settings = definition.settings_type()
     configure_logging(settings.log_level)
-    if args.command == "migrate" or settings.migrate_on_start:
+    if args.command == "migrate":
         definition.migrate(settings)
-    if args.command == "serve":
-        if settings.workers > 1:
-            prefix = str(settings.model_config.get("env_prefix", ""))
-            sys.exit(asyncio.run(supervise(definition.name, prefix, settings.listen_address, settings.workers)))
-        asyncio.run(_serve(definition, settings))
+        return
+    refuse_owner_credentials(settings)
+    if settings.workers > 1:
+        prefix = str(settings.model_config.get("env_prefix", ""))
+        sys.exit(asyncio.run(supervise(definition.name, prefix, settings.listen_address, settings.workers)))
+    asyncio.run(_serve(definition, settings))
 
 
 async def _serve(definition: ServiceDefinition, settings: ServiceSettings) -> None:

@@ -4,22 +4,28 @@ For service `catalog` on admin URL postgresql://admin@host/postgres this creates
   - role `learning_catalog_owner` (LOGIN), owner of database `learning_catalog`,
     used only by migrations;
   - role `learning_catalog` (LOGIN), the runtime role, granted privileges by
-    shared.migrations.migrate() after each upgrade.
+    shared.migrations.migrate() after each upgrade;
+  - in that database, the integrity guard (shared/guard.sql: an event trigger, which only a superuser
+    can create) that refuses the owner any DDL weakening the append-only tables.
 Re-running is safe: existing roles get their password reset, nothing is dropped.
-In production ops create the same objects with their own tooling and hand the
-service two URLs.
+In production ops create the same objects with their own tooling (the guard: `psql -d <database>
+-f shared/guard.sql` as a superuser) and hand the migrate step the owner URL, the service only the
+runtime URL.
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 import psycopg
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
 from shared.db import libpq_url
+
+GUARD_SQL = Path(__file__).with_name("guard.sql")
 
 
 @dataclass(frozen=True)
@@ -48,11 +54,18 @@ def provision(admin_url: str, service: str, *, suffix: str = "") -> ServiceDatab
             sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}").format(sql.Identifier(database), sql.Identifier(runtime))
         )
     base = make_url(admin_url)
+    install_guard(base.set(database=database).render_as_string(False))
     return ServiceDatabase(
         database=database,
         owner_url=base.set(username=owner, password=owner_password, database=database).render_as_string(False),
         runtime_url=base.set(username=runtime, password=runtime_password, database=database).render_as_string(False),
     )
+
+
+def install_guard(database_admin_url: str) -> None:
+    """Install (or refresh) the integrity guard in the database of `database_admin_url`, a superuser URL."""
+    with psycopg.connect(libpq_url(database_admin_url), autocommit=True) as conn:
+        conn.execute(GUARD_SQL.read_text())  # no parameters: sent as one simple query, all statements
 
 
 def drop(admin_url: str, database: str) -> None:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+import grpc
 from sqlalchemy import Table
 
 from learning.audit.v1 import audit_service_pb2
 from learning.evidence.v1 import evidence_service_pb2
 from learning.progress.v1 import progress_service_pb2
 from shared.db import Session
-from shared.outbox import Route, enqueue
+from shared.outbox import PERMANENT_CODES, Route, enqueue
 from shared.timeutil import to_timestamp, utcnow
 
 #: Critical events (seed 000, "Audit Requirements") to AuditService.RecordEvents, in batches.
@@ -29,6 +30,9 @@ AUDIT = Route(
     request_type=audit_service_pb2.RecordEventsRequest,
     response_type=audit_service_pb2.RecordEventsResponse,
     batch_field="events",
+    # One event refused for what it says (an id recorded with other content, another service's name) must
+    # not hold back the rest of its batch: retried row by row, that row stays pending with its last_error.
+    permanent_codes=PERMANENT_CODES | {grpc.StatusCode.ALREADY_EXISTS, grpc.StatusCode.PERMISSION_DENIED},
 )
 
 #: Certificates for passed course versions, from progress to EvidenceService.IssueCertificate, one call

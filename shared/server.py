@@ -110,7 +110,8 @@ class ServiceHost:
                       register: Callable[[grpc.aio.Server], None], database: Database,
                       background: Sequence[Background] = ()) -> ServiceHost:
         """The usual host of a service: address, token verifier and grace period from its settings."""
-        verifier = TokenVerifier(settings.public_key_pem(), issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+        verifier = TokenVerifier(settings.public_key_pem(), issuer=settings.jwt_issuer, audience=settings.jwt_audience,
+                                 service_keys=settings.service_key_map())
         return cls(name=name, service_names=service_names, register=register, verifier=verifier, database=database,
                    listen_address=settings.listen_address, background=background,
                    grace_seconds=settings.shutdown_grace_seconds, share_port=settings.worker_index is not None)

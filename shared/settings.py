@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.service_keys import from_directory, from_json
 from shared.services import default_address
 
 
@@ -24,10 +25,12 @@ class ServiceSettings(BaseSettings):
     listen_address: str = "127.0.0.1:0"
     #: Runtime database URL (the service's least-privileged role).
     database_url: str = ""
-    #: Owner URL used to run migrations; defaults to database_url.
+    #: Owner URL, for the `migrate` command only (defaults to database_url there); a serving process
+    #: refuses to start with it set (shared/serving_credentials.py).
     migration_database_url: str = ""
-    #: Run migrations at start-up (development convenience; ops may run `migrate` instead).
-    migrate_on_start: bool = True
+    #: Serving never migrates (issue 11: no owner credentials in a serving process); true is refused at
+    #: start with a pointer to `python -m services.<name> migrate`. Kept so old configurations fail loudly.
+    migrate_on_start: bool = False
     db_pool_size: int = 10
     db_max_overflow: int = 10
     #: Longest any one statement may run (PostgreSQL statement_timeout, per connection). RPCs are
@@ -37,9 +40,14 @@ class ServiceSettings(BaseSettings):
     #: PEM public key(s) that sign accepted JWTs, inline or via *_FILE.
     jwt_public_key: str = ""
     jwt_public_key_file: Path | None = None
-    #: PEM Ed25519 private key this service signs its own outbound service tokens with.
+    #: PEM Ed25519 private key this service signs its own outbound service tokens with (its identity: the
+    #: public half must be listed under this service's name in every other service's service key map).
     jwt_private_key: str = ""
     jwt_private_key_file: Path | None = None
+    #: The services whose tokens this one accepts: a directory of <service>.pem public keys, or the same
+    #: map inline as a JSON object {"<service>": "<PEM>"} (shared/service_keys.py).
+    service_public_keys_dir: Path | None = None
+    service_public_keys: str = ""
     jwt_issuer: str = "learning-dev"
     jwt_audience: str = "learning"
 
@@ -97,6 +105,13 @@ class ServiceSettings(BaseSettings):
         if self.jwt_public_key_file:
             return self.jwt_public_key_file.read_text()
         return self.jwt_public_key
+
+    def service_key_map(self) -> dict[str, list[str]]:
+        """Service name -> trusted public keys (PEM); both settings merge, the directory's keys first."""
+        keys = from_directory(self.service_public_keys_dir) if self.service_public_keys_dir else {}
+        for name, pems in (from_json(self.service_public_keys) if self.service_public_keys.strip() else {}).items():
+            keys[name] = [*keys.get(name, []), *pems]
+        return keys
 
     def private_key_pem(self) -> str:
         if self.jwt_private_key_file:

@@ -17,17 +17,19 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
-
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from shared import provision as provisioning
-from shared.auth import ADMIN, ALL_TENANTS, AUDITOR, AUTHOR, LEARNER, REVIEWER, SERVICE, TokenMinter, generate_keypair
+from shared.auth import ADMIN, ALL_TENANTS, AUDITOR, AUTHOR, LEARNER, REVIEWER, SERVICE
 from shared.devdb import admin_database
 from shared.migrations import migrate
+from shared.service_keys import DevIdentity
 from shared.services import SERVICES
 from tests.support.fixtures import service_fixtures
 
 ISSUER, AUDIENCE = "learning-test", "learning"
+# Services the tests mint service tokens for: the five, and the relay tests' stand-in publisher.
+TEST_SERVICES = (*SERVICES, "emitter")
 
 
 @pytest.fixture(scope="session")
@@ -55,24 +57,38 @@ def provision_service(admin_url: str) -> Iterator[Callable[..., provisioning.Ser
         provisioning.drop(admin_url, database.database)
 
 
-class Tokens:
-    """Mints signed tokens for tests; `.metadata(...)` gives gRPC call metadata."""
+class Tokens(DevIdentity):
+    """Mints signed tokens for tests; `.metadata(...)` gives gRPC call metadata.
+
+    User tokens are signed by the test identity provider (`public_pem` / `private_pem`). A token with the
+    `service` role is a real service token of the service its subject names (one of TEST_SERVICES): signed
+    with that service's own key, its kid in the header, as the service's outbound calls are.
+    """
 
     def __init__(self) -> None:
-        self.private_pem, self.public_pem = generate_keypair()
-        self.minter = TokenMinter(self.private_pem, issuer=ISSUER, audience=AUDIENCE)
+        super().__init__(issuer=ISSUER, audience=AUDIENCE, services=TEST_SERVICES)
+        self.private_pem, self.public_pem = self.idp_private_pem, self.idp_public_pem
+        self.minter = self.user_minter
 
     def token(self, tenant_id: str, roles: list[str], subject: str = "user-1", ttl: int = 600) -> str:
-        return self.minter.mint(subject=subject, tenant_id=tenant_id, roles=roles, ttl_seconds=ttl)
+        if SERVICE in roles:
+            return self.service_token(subject, tenant_id, ttl)
+        return self.user_token(tenant_id, roles, subject, ttl)
 
     def metadata(self, tenant_id: str, roles: list[str] | None = None, subject: str = "user-1"):
         roles = roles if roles is not None else [AUTHOR, ADMIN]
         return (("authorization", f"Bearer {self.token(tenant_id, roles, subject)}"),)
 
-    def settings_env(self) -> dict[str, str]:
-        """Keyword arguments every ServiceSettings subclass accepts, for in-process servers."""
-        return {"jwt_public_key": self.public_pem, "jwt_private_key": self.private_pem,
-                "jwt_issuer": ISSUER, "jwt_audience": AUDIENCE}
+    def user_claiming_service_metadata(self, tenant_id: str, subject: str = "catalog", roles=(SERVICE,)):
+        """A USER token (the identity provider's key) that claims the `service` role and a service's name:
+        the forgery that must never count as a service."""
+        token = self.user_token(tenant_id, list(roles), subject)
+        return (("authorization", f"Bearer {token}"),)
+
+    def settings_env(self, service: str) -> dict[str, str]:
+        """Keyword arguments of `service`'s ServiceSettings (for in-process servers): the identity provider's
+        public key, the service's own private key and the service key map."""
+        return self.settings(service)
 
 
 @pytest.fixture(scope="session")
@@ -103,6 +119,19 @@ def certificate_key() -> Ed25519PrivateKey:
     return Ed25519PrivateKey.generate()
 
 
+@pytest.fixture(scope="session")
+def evidence_checkpoint_key() -> Ed25519PrivateKey:
+    """The key evidence_server signs and checks its chain checkpoints with (tests sign with it explicitly)."""
+    return Ed25519PrivateKey.generate()
+
+
+@pytest.fixture(scope="session")
+def audit_checkpoint_keys() -> tuple[Ed25519PrivateKey, Ed25519PrivateKey]:
+    """(current, retired): audit_server signs checkpoints with the first and still trusts the second's public
+    key, as after a rotation (tests sign with either explicitly)."""
+    return Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+
+
 # Call metadata by role, for the test's own `tenant`.
 @pytest.fixture
 def learner_md(tokens, tenant):
@@ -131,8 +160,14 @@ def admin_md(tokens, tenant):
 
 @pytest.fixture
 def service_md(tokens, tenant):
-    """A service token scoped to the test's tenant."""
+    """The assessment service's token scoped to the test's tenant (the recorder of training evidence)."""
     return tokens.metadata(tenant, [SERVICE], subject="assessment")
+
+
+@pytest.fixture
+def progress_md(tokens, tenant):
+    """The progress service's token for the test's tenant: the service that issues certificates."""
+    return tokens.metadata(tenant, [SERVICE], subject="progress")
 
 
 @pytest.fixture(scope="session")

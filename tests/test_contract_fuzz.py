@@ -52,7 +52,11 @@ from tests.support.rpc import field_violations
 from tests.support.servers import ServerThread
 
 FUZZ_TENANT = f"fuzz-{uuid.uuid4().hex[:10]}"
-ROLES = [ADMIN, AUTHOR, SERVICE, AUDITOR]
+ROLES = [ADMIN, AUTHOR, AUDITOR]  # a user's most privileged token (the service role is only a service's)
+# The service that calls an RPC (its own key, as its relay does); RPCs only services may call get its token even
+# for FUZZ_TENANT, so their examples reach validation.
+SERVICE_CALLERS = {"RecordEvents": "catalog", "RecordTrainingEvidence": "assessment", "IssueCertificate": "progress"}
+SERVICE_ONLY = {"RecordEvents", "RecordTrainingEvidence"}
 FORBIDDEN = {grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN, grpc.StatusCode.DATA_LOSS}
 MAX_DEPTH = 4
 EXAMPLES_PER_RPC = int(os.environ.get("CONTRACT_FUZZ_EXAMPLES", "25"))  # raise it for a deeper local run
@@ -291,7 +295,7 @@ def fuzz_channels(provision_service, tokens):
             addresses = {f"{key.split('.')[1]}_address": address for key, address in hosts.items()}
             settings = settings_type(database_url=db.runtime_url, migration_database_url=db.owner_url,
                                      listen_address="127.0.0.1:0", migrate_on_start=False,
-                                     outbox_relay_enabled=False, **tokens.settings_env(), **addresses)
+                                     outbox_relay_enabled=False, **tokens.settings_env(definition.name), **addresses)
             thread = ServerThread(lambda b=build, s=settings: b(s))
             host = thread.__enter__()
             threads.append(thread)
@@ -317,6 +321,14 @@ def _seed_known_ids(channels, tokens) -> None:
     module = stub.CreateModule(csvc.CreateModuleRequest(tenant_id=FUZZ_TENANT, course_id=course.course_id,
                                                         title="M"), metadata=md).module
     KNOWN_IDS[:] = [course.course_id, module.module_id]
+
+
+def _caller_md(tokens, method_name: str):
+    """FUZZ_TENANT's most privileged caller of an RPC: its service for RPCs only a service may call, else a user
+    with every user role."""
+    if method_name in SERVICE_ONLY:
+        return tokens.metadata(FUZZ_TENANT, [SERVICE], subject=SERVICE_CALLERS[method_name])
+    return tokens.metadata(FUZZ_TENANT, ROLES, subject=str(uuid.uuid4()))
 
 
 def _callable(channel: grpc.Channel, service, method) -> Callable:
@@ -361,9 +373,9 @@ def _check(error: grpc.RpcError, request, *, tenant_bound: bool = True) -> None:
 @pytest.mark.parametrize(("service", "method"), METHODS, ids=[f"{s.name}.{m.name}" for s, m in METHODS])
 def test_hostile_requests_never_fail_internally(fuzz_channels, tokens, service, method):
     rpc = _callable(fuzz_channels[service.full_name], service, method)
-    tenant_md = tokens.metadata(FUZZ_TENANT, ROLES, subject=str(uuid.uuid4()))
+    tenant_md = _caller_md(tokens, method.name)
     # A service token valid for every tenant: tenant_id then reaches validation whatever it holds.
-    all_tenants_md = tokens.metadata("*", [SERVICE], subject="fuzz-service")
+    all_tenants_md = tokens.metadata("*", [SERVICE], subject=SERVICE_CALLERS.get(method.name, "assessment"))
 
     @settings(max_examples=EXAMPLES_PER_RPC, deadline=None, database=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
@@ -405,7 +417,7 @@ def test_garbage_bytes_are_invalid_argument(fuzz_channels, tokens, service, meth
     path = f"/{service.full_name}/{method.name}"
     rpc = fuzz_channels[service.full_name].unary_unary(path, request_serializer=lambda b: b,
                                                        response_deserializer=lambda b: b)
-    metadata = tokens.metadata(FUZZ_TENANT, ROLES)
+    metadata = _caller_md(tokens, method.name)
     unparsable = [garbage for garbage in GARBAGE if not _parses(method.input_type, garbage)]
     assert len(unparsable) >= 3
     for garbage in unparsable:
@@ -466,6 +478,15 @@ def _audit_seeds(ids: dict) -> dict[str, Callable]:
             subject_id="s", source_service="catalog",
             occur_time_range=common_pb2.TimeRange(start_time={"seconds": 1}, end_time={"seconds": 4_000_000_000})),
         "VerifyAuditLog": lambda: apb.VerifyAuditLogRequest(tenant_id=t, from_sequence=1, to_sequence=3),
+        "VerifyAuditLog#full": lambda: apb.VerifyAuditLogRequest(tenant_id=t, from_sequence=2, full_content_check=True),
+        "ListAuditEvents#after": lambda: apb.ListAuditEventsRequest(tenant_id=t, page_size=2, after_sequence=1,
+                                                                    action="course.published"),
+        "GetAuditCheckpoint": lambda: apb.GetAuditCheckpointRequest(tenant_id=t, sequence=1),
+        "ListAuditCheckpoints": lambda: apb.ListAuditCheckpointsRequest(tenant_id=t, after_sequence=1, page_size=2),
+        "GetAuditCheckpointKeys": lambda: apb.GetAuditCheckpointKeysRequest(tenant_id=t),
+        "ExportAuditRecords": lambda: apb.ExportAuditRecordsRequest(
+            tenant_id=t, from_sequence=1, to_sequence=3,
+            record_time_range=common_pb2.TimeRange(start_time={"seconds": 1}, end_time={"seconds": 4_000_000_000})),
     }
 
 
@@ -489,6 +510,15 @@ def _evidence_seeds(ids: dict) -> dict[str, Callable]:
                                                                   certificate_id=ids["certificate"], reason="r"),
         "ExpireDueCertificates": lambda: epb.ExpireDueCertificatesRequest(tenant_id=t, as_of=builders.ts(0)),
         "VerifyCertificate": lambda: epb.VerifyCertificateRequest(tenant_id=t, certificate_id=ids["certificate"]),
+        "VerifyEvidenceChain": lambda: epb.VerifyEvidenceChainRequest(tenant_id=t, from_sequence=1, to_sequence=3,
+                                                                      full_content_check=True),
+        "GetEvidenceCheckpoint": lambda: epb.GetEvidenceCheckpointRequest(tenant_id=t, sequence=1),
+        "ListEvidenceCheckpoints": lambda: epb.ListEvidenceCheckpointsRequest(tenant_id=t, after_sequence=1,
+                                                                              page_size=2),
+        "GetEvidenceCheckpointKeys": lambda: epb.GetEvidenceCheckpointKeysRequest(tenant_id=t),
+        "ExportEvidenceRecords": lambda: epb.ExportEvidenceRecordsRequest(
+            tenant_id=t, from_sequence=1, to_sequence=3,
+            generate_time_range=common_pb2.TimeRange(start_time={"seconds": 1}, end_time={"seconds": 4_000_000_000})),
     }
 
 
@@ -706,7 +736,7 @@ def test_mutated_valid_requests_never_fail_internally(fuzz_channels, seeds, toke
     factories = [f for (name, rpc), f in seeds.items() if name == service.full_name
                  and rpc.split("#")[0] == method.name]
     rpc = _callable(fuzz_channels[service.full_name], service, method)
-    metadata = tokens.metadata(FUZZ_TENANT, ROLES, subject=str(uuid.uuid4()))
+    metadata = _caller_md(tokens, method.name)
     seed = factories[0]()
     try:  # the seed itself is valid: it must not be rejected as bad input
         _call(rpc, seed, metadata, method.server_streaming)

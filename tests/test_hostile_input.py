@@ -49,6 +49,7 @@ def test_a_deeply_nested_page_token_is_invalid_on_every_list(catalog_stub, evide
         (catalog_stub.ListCourseVersions, catalog_pb.ListCourseVersionsRequest(tenant_id=tenant, course_id=course_id)),
         (evidence_stub.ListTrainingEvidence, evidence_pb.ListTrainingEvidenceRequest(tenant_id=tenant)),
         (evidence_stub.ListCertificates, evidence_pb.ListCertificatesRequest(tenant_id=tenant)),
+        (evidence_stub.ListEvidenceCheckpoints, evidence_pb.ListEvidenceCheckpointsRequest(tenant_id=tenant)),
         (audit_stub.ListAuditEvents, audit_pb.ListAuditEventsRequest(tenant_id=tenant)),
         (progress_stub.ListUserProgress, progress_pb.ListUserProgressRequest(tenant_id=tenant)),
         (progress_stub.ListTutorSessions, progress_pb.ListTutorSessionsRequest(tenant_id=tenant)),

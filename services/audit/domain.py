@@ -11,8 +11,9 @@ Pure Python, no I/O. Each tenant's events form a chain ordered by `sequence` (1,
 occur_time is rendered as RFC 3339 UTC with exactly six fractional digits
 ("2026-11-23T11:39:46.123456Z", shared.timeutil.format_micros), the precision PostgreSQL stores, so
 the hash recomputed from the stored row equals the hash computed at ingestion. The canonical bytes
-are stored as they were hashed (bytea); verification recomputes them from the stored columns as
-well, so a change to any queryable column (payload, actor, ...) or to the stored bytes is detected.
+are stored as they were hashed (bytea); verification (services/audit/verification.py) hashes them and
+also re-encodes the stored columns (a sample, or all), so a change to any queryable column (payload,
+actor, ...) or to the stored bytes is detected.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from shared.canonical import canonical_json, sha256_hex
+from shared.errors import AlreadyExists, PermissionDenied
 from shared.timeutil import format_micros
 
 # Matched with fullmatch: "$" would also match before a trailing newline ("course.published\n").
@@ -113,21 +115,72 @@ def append_new(contents: Iterable[EventContent], heads: dict[str, ChainHead],
     """
     seen = set(known)
     chained: list[ChainedEvent] = []
+    in_batch: dict[tuple[str, str], ChainedEvent] = {}
     moved: dict[str, ChainHead] = {}
     for content in contents:
         key = (content.tenant_id, content.event_id)
         if key in seen:
+            if key in in_batch:  # the same id twice in one batch: it must be the same event too
+                first = in_batch[key]
+                check_redelivery(content, RecordedLink(first.sequence, first.previous_hash, first.event_hash))
             continue
         seen.add(key)
         event, moved[content.tenant_id] = link(content, moved.get(content.tenant_id, heads[content.tenant_id]))
         chained.append(event)
+        in_batch[key] = event
     return chained, moved
+
+
+# --- who may record what, and redeliveries --------------------------------------------------------
+
+def attribute_to(contents: list[EventContent], service: str) -> list[EventContent]:
+    """The events as recorded for the calling `service` (its verified identity, never a claim): an empty
+    source_service becomes `service`; one naming another service is refused (PERMISSION_DENIED), so no
+    service writes history in another's name."""
+    attributed = []
+    for content in contents:
+        if not content.source_service:
+            content = replace(content, source_service=service)
+        elif content.source_service != service:
+            raise PermissionDenied(
+                f"event {content.event_id} names source_service {content.source_service!r}, but the caller is "
+                f"the {service!r} service", metadata={"event_id": content.event_id,
+                                                       "source_service": content.source_service, "caller": service})
+        attributed.append(content)
+    return attributed
+
+
+@dataclass(frozen=True)
+class RecordedLink:
+    """Where an already recorded event sits in its tenant's chain, and its stored hash."""
+
+    sequence: int
+    previous_hash: str
+    event_hash: str
+
+
+def check_redelivery(content: EventContent, recorded: RecordedLink) -> None:
+    """A repeated event id must carry the recorded event itself (an at-least-once redelivery); different
+    content under a known id is a conflict (ALREADY_EXISTS), never counted as a duplicate. Compared by hash:
+    the submitted content, chained at the recorded position, must hash to the recorded event_hash."""
+    submitted = sha256_hex(canonical_bytes(content, recorded.sequence, recorded.previous_hash))
+    if submitted != recorded.event_hash:
+        raise AlreadyExists(
+            "audit_event", content.event_id,
+            f"event {content.event_id} was recorded with different content (sequence {recorded.sequence})",
+            metadata={"event_id": content.event_id, "tenant_id": content.tenant_id,
+                      "sequence": str(recorded.sequence), "stored_event_hash": recorded.event_hash,
+                      "submitted_event_hash": submitted})
 
 
 class FailureKind(enum.Enum):
     CONTENT_CHANGED = 1
     LINK_BROKEN = 2
     SEQUENCE_GAP = 3
+    # Against the signed checkpoints (services/audit/verification.py):
+    CHECKPOINT_MISMATCH = 4
+    TRUNCATED = 5
+    CHECKPOINT_INVALID = 6
 
 
 @dataclass(frozen=True)
@@ -168,65 +221,3 @@ class ListFilters:
     source_service: str = ""
     start_time: datetime | None = None  # inclusive
     end_time: datetime | None = None  # exclusive
-
-
-class ChainVerifier:
-    """Checks stored events fed in ascending sequence order; stops at the first failure.
-
-    Memory stays constant: only the previous event's hash is kept. Order of checks per event:
-    a missing sequence number (SEQUENCE_GAP) first, since it also breaks the link; then the link to
-    the previous event (LINK_BROKEN); then the content (CONTENT_CHANGED): the stored bytes must
-    hash to event_hash and must equal the bytes recomputed from the stored columns.
-    """
-
-    def __init__(self, first_sequence: int, previous_hash: str) -> None:
-        self.expected_sequence = first_sequence
-        self.previous_hash = previous_hash
-        self.checked = 0
-        self.failure: Failure | None = None
-
-    @classmethod
-    def missing_predecessor(cls, first_sequence: int) -> ChainVerifier:
-        """The verdict when the event before a range, needed to check the range's first link, is gone."""
-        verifier = cls(first_sequence, "")
-        verifier._fail(first_sequence - 1, "", FailureKind.SEQUENCE_GAP,
-                       f"event {first_sequence - 1}, needed to check the link of event {first_sequence}, is missing")
-        return verifier
-
-    def feed(self, event: StoredEvent) -> bool:
-        """False once a failure is found (then stop feeding)."""
-        event_id = event.content.event_id
-        if event.sequence != self.expected_sequence:
-            if event.sequence > self.expected_sequence:
-                return self._fail(self.expected_sequence, event_id, FailureKind.SEQUENCE_GAP,
-                                  f"events {self.expected_sequence}..{event.sequence - 1} are missing")
-            return self._fail(event.sequence, event_id, FailureKind.LINK_BROKEN,
-                              f"sequence {event.sequence} appears more than once")
-        self.checked += 1
-        if event.previous_hash != self.previous_hash:
-            return self._fail(event.sequence, event_id, FailureKind.LINK_BROKEN,
-                              "previous_hash is not the event_hash of the event before it")
-        if sha256_hex(event.canonical) != event.event_hash:
-            return self._fail(event.sequence, event_id, FailureKind.CONTENT_CHANGED,
-                              "the stored canonical record no longer hashes to event_hash")
-        if canonical_bytes(event.content, event.sequence, event.previous_hash) != event.canonical:
-            return self._fail(event.sequence, event_id, FailureKind.CONTENT_CHANGED,
-                              "the stored columns differ from the hashed canonical record")
-        self.expected_sequence += 1
-        self.previous_hash = event.event_hash
-        return True
-
-    def finish(self, head: ChainHead | None, last_sequence: int) -> None:
-        """After the last event: the chain must reach `last_sequence` and end in the recorded head."""
-        if self.failure is not None:
-            return
-        if self.expected_sequence <= last_sequence:
-            self._fail(self.expected_sequence, "", FailureKind.SEQUENCE_GAP,
-                       f"events {self.expected_sequence}..{last_sequence} are missing")
-        elif head is not None and last_sequence == head.last_sequence and self.previous_hash != head.last_hash:
-            self._fail(last_sequence, "", FailureKind.LINK_BROKEN,
-                       "the newest event's hash is not the recorded chain head")
-
-    def _fail(self, sequence: int, event_id: str, kind: FailureKind, detail: str) -> bool:
-        self.failure = Failure(sequence, event_id, kind, detail)
-        return False

@@ -1,6 +1,6 @@
-"""Tables of the audit database as the queries see them (DDL: migrations/versions/0001_initial.py).
+"""Tables of the audit database as the queries see them (DDL: migrations/versions/).
 
-learning_audit_log and audit_event_ids are append-only (INSERT and SELECT for the runtime role,
+learning_audit_log, audit_event_ids and audit_checkpoints are append-only (INSERT and SELECT for the runtime role,
 triggers against everything else); audit_chain_heads is the only table whose rows change.
 The log's monthly partitions (schema audit_partitions) and its partition function are built by the
 migration only: Table metadata cannot describe them.
@@ -27,7 +27,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 metadata = MetaData()
 # audit_chain_heads is deliberately absent: appending moves the head forward (UPDATE).
-APPEND_ONLY_TABLES: tuple[str, ...] = ("learning_audit_log", "audit_event_ids")
+APPEND_ONLY_TABLES: tuple[str, ...] = ("learning_audit_log", "audit_event_ids", "audit_checkpoints")
 
 
 def _time(name: str) -> Column:
@@ -80,4 +80,18 @@ chain_heads = Table(
     Column("last_sequence", BigInteger, nullable=False, server_default="0"),
     Column("last_hash", Text, nullable=False, server_default=""),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# Signed chain heads (migrations/versions/0002_checkpoints.py): `payload` is the exact signed bytes
+# (shared.checkpoints.payload), the other columns are what it says, for queries.
+checkpoints = Table(
+    "audit_checkpoints", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("sequence", BigInteger, CheckConstraint("sequence > 0"), nullable=False),
+    Column("head_hash", Text, nullable=False),
+    _time("checkpoint_time"),
+    Column("key_id", Text, nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+    Column("signature", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "sequence"),
 )

@@ -71,7 +71,8 @@ def _event(event: pb.AuditEvent, latest: datetime, v: Violations,
         v.check(domain.ACTION_PATTERN.fullmatch(event.action) is not None, "action", ACTION_RULE)
     _name(v, event.subject_type, "subject_type")
     v.text(event.subject_id, "subject_id", max_len=domain.MAX_ID)
-    _name(v, event.source_service, "source_service")
+    if event.source_service:  # optional: the API sets it to the calling service (and refuses another's name)
+        _name(v, event.source_service, "source_service")
     occur_time = _occur_time(v, event, latest)
     payload, rendered = _payload(v, event.payload)
     if v.items:
@@ -171,17 +172,39 @@ def list_filters(request: pb.ListAuditEventsRequest) -> ListFilters:
     v.text(request.subject_id, "subject_id", required=False, max_len=domain.MAX_ID)
     v.text(request.source_service, "source_service", required=False, max_len=domain.MAX_NAME)
     start, end = v.time_range(request, "occur_time_range")
+    v.check(request.after_sequence >= 0, "after_sequence", "must not be negative")
     v.raise_if_any()
     return ListFilters(actor_id=request.actor_id, action=request.action, subject_type=request.subject_type,
                        subject_id=request.subject_id, source_service=request.source_service,
                        start_time=start, end_time=end)
 
 
-def verify_range(request: pb.VerifyAuditLogRequest) -> VerifyRange:
-    v = Violations()
+def verify_range(request: pb.VerifyAuditLogRequest | pb.ExportAuditRecordsRequest,
+                 v: Violations | None = None) -> VerifyRange:
+    """from_sequence..to_sequence of VerifyAuditLog and ExportAuditRecords (`v`: report with other fields)."""
+    own = v is None
+    v = Violations() if v is None else v
     v.check(request.from_sequence >= 0, "from_sequence", "must not be negative")
     v.check(request.to_sequence >= 0, "to_sequence", "must not be negative")
     v.check(not request.to_sequence or request.to_sequence >= request.from_sequence, "to_sequence",
             "must not be less than from_sequence")
-    v.raise_if_any()
+    if own:
+        v.raise_if_any()
     return VerifyRange(first=max(request.from_sequence, 1), last=request.to_sequence or None)
+
+
+def export_range(request: pb.ExportAuditRecordsRequest) -> tuple[VerifyRange, datetime | None, datetime | None]:
+    """The sequence range and the record_time range [start, end) of an export."""
+    v = Violations()
+    span = verify_range(request, v)
+    start, end = v.time_range(request, "record_time_range")
+    v.raise_if_any()
+    return span, start, end
+
+
+def non_negative(**values: int) -> None:
+    """Each named value (a sequence, a page size) >= 0, or INVALID_ARGUMENT naming every one that is not."""
+    v = Violations()
+    for field, value in values.items():
+        v.check(value >= 0, field, "must not be negative")
+    v.raise_if_any()

@@ -1,4 +1,5 @@
-"""Wiring of the evidence service: settings, database, units of work, signing key, servicer, relay."""
+"""Wiring of the evidence service: settings, database, units of work, signing keys, servicer, relay, checkpoint
+signer."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pydantic_settings import SettingsConfigDict
 from learning.evidence.v1 import evidence_service_pb2, evidence_service_pb2_grpc
 from services.evidence import tables
 from services.evidence.api import EvidenceApi
+from shared.background import every
+from shared.checkpoints import CheckpointSettings
 from shared.db import Database
 from shared.entrypoint import ServiceDefinition
 from shared.outbox_relay import outbox_relay
@@ -19,10 +22,11 @@ from shared.settings import ServiceSettings
 from shared.signing import SigningKey
 from shared.unit_of_work import UnitsOfWork
 
+CHECKPOINT_POLL_SECONDS = 1.0
 SERVICE_NAME = evidence_service_pb2.DESCRIPTOR.services_by_name["EvidenceService"].full_name
 
 
-class Settings(ServiceSettings):
+class Settings(ServiceSettings, CheckpointSettings):
     model_config = SettingsConfigDict(env_prefix="EVIDENCE_", extra="ignore", frozen=True)
 
     listen_address: str = default_address("evidence")
@@ -41,15 +45,25 @@ class Settings(ServiceSettings):
 async def build(settings: Settings) -> ServiceHost:
     database = Database.from_settings(settings)
     work = UnitsOfWork(database, service="evidence", outbox=tables.outbox, idempotency_keys=tables.idempotency_keys)
-    api = EvidenceApi(work, SigningKey.load(settings.signing_key_pem(), purpose="EVIDENCE_CERTIFICATE_SIGNING_KEY"))
+    api = EvidenceApi(work, SigningKey.load(settings.signing_key_pem(), purpose="EVIDENCE_CERTIFICATE_SIGNING_KEY"),
+                      trusted=settings.trusted_checkpoint_keys(settings.checkpoint_key()),
+                      checkpoint_policy=settings.checkpoint_policy())
+    background = []
+    if settings.outbox_relay_enabled:
+        # Delivers certificate.issued/revoked/expired and evidence.checkpoint_signed to the audit service.
+        background.append(outbox_relay(settings, database, tables.outbox, [AUDIT]))
+    if settings.checkpoint_signer_enabled:
+        # Polls at most every second (cheap: one row per tenant whose head moved), so the record count
+        # triggers a checkpoint soon after it is reached.
+        background.append(every(min(settings.checkpoint_every_seconds, CHECKPOINT_POLL_SECONDS),
+                                api.sign_due_checkpoints, "evidence checkpoints signed"))
     return ServiceHost.from_settings(
         settings,
         name="evidence",
         service_names=[SERVICE_NAME],
         register=lambda server: evidence_service_pb2_grpc.add_EvidenceServiceServicer_to_server(api, server),
         database=database,
-        # Delivers certificate.issued/revoked/expired from the outbox to the audit service.
-        background=[outbox_relay(settings, database, tables.outbox, [AUDIT])] if settings.outbox_relay_enabled else [],
+        background=background,
     )
 
 

@@ -9,12 +9,13 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import fields
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, literal, or_, select, tuple_, union_all
+from sqlalchemy import Text, and_, any_, bindparam, cast, exists, func, literal, or_, select, true, tuple_, union_all
 from sqlalchemy.dialects.postgresql import insert
 
 from services.evidence.domain import (
     CertificateFilter,
     EvidenceFilter,
+    LinkRow,
     NewEvidence,
     Predecessor,
     StoredRecord,
@@ -24,13 +25,16 @@ from services.evidence.tables import (
     certificate_status_events,
     certificates,
     evidence_chain_heads,
+    evidence_checkpoints,
     signing_keys,
     training_evidence,
 )
+from shared.checkpoints import EVIDENCE_LOG, Checkpoint
 from shared.db import Session
-from shared.sql import Row
+from shared.sql import Query, Row
 
 E, C, S, H, K = training_evidence, certificates, certificate_status_events, evidence_chain_heads, signing_keys
+CP = evidence_checkpoints
 
 
 # ------------------------------------------------------------------------------------------ evidence
@@ -40,32 +44,17 @@ async def evidence_by_id(session: Session, tenant_id: str, evidence_id: str) -> 
         select(E).where(E.c.tenant_id == tenant_id, E.c.evidence_id == evidence_id))).first()
 
 
-async def evidence_by_session(session: Session, tenant_id: str, session_id: str) -> Row | None:
-    return (await session.execute(
-        select(E).where(E.c.tenant_id == tenant_id, E.c.session_id == session_id))).first()
+# The record path's statements are built and compiled once (shared.sql.Query): building the CTE statement per
+# call cost more than running it.
+_BY_SESSION = Query(select(E).where(E.c.tenant_id == bindparam("tenant_id"), E.c.session_id == bindparam("session_id")))
+_LOCK_HEAD = Query(
+    insert(H).values(tenant_id=bindparam("tenant_id"), last_sequence=0, last_chain_hash="")
+    .on_conflict_do_update(index_elements=[H.c.tenant_id], set_={"last_sequence": H.c.last_sequence})
+    .returning(H.c.last_sequence, H.c.last_chain_hash))
 
 
-async def lock_chain_head(session: Session, tenant_id: str) -> tuple[int, str]:
-    """Lock the tenant's chain head (creating it at 0) until commit; returns (last_sequence, last_hash).
-
-    Every append of the tenant waits here, so chain_sequence has no gaps and previous_hash is always the
-    committed predecessor's chain_hash. One statement: the no-op DO UPDATE takes the row lock and
-    returns the current head, whether the row was just created or not.
-    """
-    row = (await session.execute(
-        insert(H).values(tenant_id=tenant_id, last_sequence=0, last_chain_hash="")
-        .on_conflict_do_update(index_elements=[H.c.tenant_id], set_={"last_sequence": H.c.last_sequence})
-        .returning(H.c.last_sequence, H.c.last_chain_hash))).one()
-    return row.last_sequence, row.last_chain_hash
-
-
-async def append_evidence(session: Session, new: NewEvidence) -> Row | None:
-    """Insert the record and advance the (locked) chain head in one statement; the inserted row, or None
-    if the session already had evidence (the UNIQUE (tenant_id, session_id) constraint decides, the head
-    stays put). PostgreSQL runs the UPDATE in WITH even though the outer SELECT does not read it."""
-    values = {f.name: getattr(new, f.name) for f in fields(new) if f.name != "link"}
-    inserted = (insert(E).values(**values, chain_sequence=new.link.chain_sequence,
-                                 previous_hash=new.link.previous_hash, chain_hash=new.link.chain_hash)
+def _append_statement() -> Query:
+    inserted = (insert(E).values({c.name: bindparam(c.name, type_=c.type) for c in E.c})
                 .on_conflict_do_nothing(constraint="training_evidence_session_key")
                 .returning(*E.c)
                 .cte("inserted"))
@@ -75,7 +64,34 @@ async def append_evidence(session: Session, new: NewEvidence) -> Row | None:
                        updated_at=func.now())
                .returning(H.c.last_sequence)
                .cte("advance"))
-    return (await session.execute(select(inserted).add_cte(advance))).first()
+    return Query(select(inserted).add_cte(advance))
+
+
+_APPEND = _append_statement()
+
+
+async def evidence_by_session(session: Session, tenant_id: str, session_id: str) -> Row | None:
+    return (await session.execute(_BY_SESSION, tenant_id=tenant_id, session_id=session_id)).first()
+
+
+async def lock_chain_head(session: Session, tenant_id: str) -> tuple[int, str]:
+    """Lock the tenant's chain head (creating it at 0) until commit; returns (last_sequence, last_hash).
+
+    Every append of the tenant waits here, so chain_sequence has no gaps and previous_hash is always the
+    committed predecessor's chain_hash. One statement: the no-op DO UPDATE takes the row lock and
+    returns the current head, whether the row was just created or not.
+    """
+    row = (await session.execute(_LOCK_HEAD, tenant_id=tenant_id)).one()
+    return row.last_sequence, row.last_chain_hash
+
+
+async def append_evidence(session: Session, new: NewEvidence) -> Row | None:
+    """Insert the record and advance the (locked) chain head in one statement; the inserted row, or None
+    if the session already had evidence (the UNIQUE (tenant_id, session_id) constraint decides, the head
+    stays put). PostgreSQL runs the UPDATE in WITH even though the outer SELECT does not read it."""
+    values = {f.name: getattr(new, f.name) for f in fields(new) if f.name != "link"}
+    return (await session.execute(_APPEND, **values, chain_sequence=new.link.chain_sequence,
+                                  previous_hash=new.link.previous_hash, chain_hash=new.link.chain_hash)).first()
 
 
 async def chain_head(session: Session, tenant_id: str) -> Row | None:
@@ -110,10 +126,10 @@ async def max_chain_sequence(session: Session, tenant_id: str) -> int:
                                   .where(E.c.tenant_id == tenant_id))).scalar_one()
 
 
-async def chain_in_order(session: Session, tenant_id: str, upto: int,
-                         batch: int = 500) -> AsyncIterator[StoredRecord]:
-    """The tenant's records in chain_sequence order up to `upto`, fetched in keyset batches (bounded memory)."""
-    after = 0
+async def chain_in_order(session: Session, tenant_id: str, upto: int, batch: int = 500,
+                         after: int = 0) -> AsyncIterator[StoredRecord]:
+    """The tenant's records in chain_sequence order after `after` up to `upto`, in keyset batches (bounded
+    memory)."""
     while True:
         rows = (await session.execute(
             select(E).where(E.c.tenant_id == tenant_id, E.c.chain_sequence > after, E.c.chain_sequence <= upto)
@@ -123,6 +139,142 @@ async def chain_in_order(session: Session, tenant_id: str, upto: int,
         if len(rows) < batch:
             return
         after = rows[-1].chain_sequence
+
+
+# ------------------------------------------------------------------- verification at hashing speed
+
+# The hashing pass reads only what it hashes and compares, as plain tuples in binary format (no bytea hex
+# decoding, no named tuples): ~3 µs a record, where building StoredRecords costs several times that.
+_LINKS = Query(
+    select(E.c.chain_sequence, cast(E.c.evidence_id, Text), E.c.canonical_json, E.c.content_hash,
+           E.c.previous_hash, E.c.chain_hash)
+    .where(E.c.tenant_id == bindparam("tenant_id"), E.c.chain_sequence > bindparam("after"),
+           E.c.chain_sequence <= bindparam("upto"))
+    .order_by(E.c.chain_sequence).limit(bindparam("limit")))
+
+#: Bytes of canonical JSON one batch of the hashing pass aims at (bodies are up to 2 MiB each).
+LINK_BATCH_BYTES = 16 * 1024 * 1024
+LINK_BATCH_ROWS = 10_000
+
+
+async def link_batches(session: Session, tenant_id: str, after: int, upto: int) -> AsyncIterator[list[LinkRow]]:
+    """Records after..upto in chain order as domain.LinkRow tuples, in keyset batches sized to about
+    LINK_BATCH_BYTES (the next batch's row count follows the bodies' average size so far)."""
+    limit, rows_seen, bytes_seen = 1000, 0, 0
+    sql = _LINKS.compiled.sql
+    while after < upto:
+        async with session.connection.cursor(binary=True) as cursor:
+            await cursor.execute(sql, {"tenant_id": tenant_id, "after": after, "upto": upto, "limit": limit})
+            rows = await cursor.fetchall()
+        if not rows:
+            return
+        yield rows
+        if len(rows) < limit:
+            return
+        after = rows[-1][0]
+        rows_seen += len(rows)
+        bytes_seen += sum(len(row[2]) for row in rows)
+        limit = max(100, min(LINK_BATCH_ROWS, LINK_BATCH_BYTES * rows_seen // max(bytes_seen, 1)))
+
+
+async def records_at(session: Session, tenant_id: str, sequences: Sequence[int]) -> list[StoredRecord]:
+    """The records at these chain positions (a content-check sample), in chain order."""
+    if not sequences:
+        return []
+    rows = (await session.execute(
+        select(E).where(E.c.tenant_id == tenant_id, E.c.chain_sequence == any_(list(sequences)))
+        .order_by(E.c.chain_sequence))).all()
+    return [_stored_record(row) for row in rows]
+
+
+# ------------------------------------------------------------------------------------- checkpoints
+
+def _checkpoint(row: Row) -> Checkpoint:
+    return Checkpoint(log=EVIDENCE_LOG, tenant_id=row.tenant_id, sequence=row.sequence, head_hash=row.head_hash,
+                      time=row.checkpoint_time, key_id=row.key_id, payload=bytes(row.payload),
+                      signature=bytes(row.signature))
+
+
+async def insert_checkpoint(session: Session, checkpoint: Checkpoint) -> bool:
+    """Store a signed checkpoint; False when the tenant already has one at that sequence (kept as is)."""
+    result = await session.execute(
+        insert(CP).values(tenant_id=checkpoint.tenant_id, sequence=checkpoint.sequence,
+                          head_hash=checkpoint.head_hash, checkpoint_time=checkpoint.time,
+                          key_id=checkpoint.key_id, payload=checkpoint.payload, signature=checkpoint.signature)
+        .on_conflict_do_nothing(index_elements=[CP.c.tenant_id, CP.c.sequence])
+        .returning(CP.c.sequence))
+    return result.first() is not None
+
+
+async def lock_checkpointing(session: Session, tenant_id: str) -> bool:
+    """Whether this transaction may sign the tenant's next checkpoint: a transaction-scoped advisory lock,
+    so replicas that find the same checkpoint due do not both sign (the other one skips, never waits)."""
+    key = func.hashtextextended(literal("evidence-checkpoint:") + tenant_id, 0)
+    return (await session.execute(select(func.pg_try_advisory_xact_lock(key)))).scalar_one()
+
+
+async def checkpoint_candidates(session: Session, tenant_id: str | None = None) -> Sequence[Row]:
+    """Tenants whose chain head moved past their last checkpoint: (tenant_id, last_sequence,
+    checkpoint_sequence, checkpoint_time), the last two NULL before the first checkpoint."""
+    last = (select(CP.c.sequence, CP.c.checkpoint_time).where(CP.c.tenant_id == H.c.tenant_id)
+            .order_by(CP.c.sequence.desc()).limit(1).lateral("last"))
+    query = (select(H.c.tenant_id, H.c.last_sequence, last.c.sequence.label("checkpoint_sequence"),
+                    last.c.checkpoint_time)
+             .select_from(H.outerjoin(last, true()))
+             .where(H.c.last_sequence > func.coalesce(last.c.sequence, 0)))
+    if tenant_id is not None:
+        query = query.where(H.c.tenant_id == tenant_id)
+    return (await session.execute(query.order_by(H.c.tenant_id))).all()
+
+
+async def checkpoint_at(session: Session, tenant_id: str, sequence: int) -> Checkpoint | None:
+    """The checkpoint at `sequence`; 0 means the latest."""
+    query = select(CP).where(CP.c.tenant_id == tenant_id)
+    query = query.where(CP.c.sequence == sequence) if sequence else query.order_by(CP.c.sequence.desc()).limit(1)
+    row = (await session.execute(query)).first()
+    return _checkpoint(row) if row else None
+
+
+async def checkpoint_from(session: Session, tenant_id: str, sequence: int) -> Checkpoint | None:
+    """The first checkpoint at or after `sequence` (the one that covers the record there)."""
+    row = (await session.execute(select(CP).where(CP.c.tenant_id == tenant_id, CP.c.sequence >= sequence)
+                                 .order_by(CP.c.sequence).limit(1))).first()
+    return _checkpoint(row) if row else None
+
+
+async def checkpoints_before(session: Session, tenant_id: str, sequence: int, limit: int) -> list[Checkpoint]:
+    """Checkpoints before `sequence`, newest first (where an incremental verification may start)."""
+    rows = (await session.execute(select(CP).where(CP.c.tenant_id == tenant_id, CP.c.sequence < sequence)
+                                  .order_by(CP.c.sequence.desc()).limit(limit))).all()
+    return [_checkpoint(row) for row in rows]
+
+
+async def checkpoints_after(session: Session, tenant_id: str, after: int, upto: int | None,
+                            limit: int | None = None) -> list[Checkpoint]:
+    """Checkpoints with after < sequence (<= upto), ascending."""
+    query = select(CP).where(CP.c.tenant_id == tenant_id, CP.c.sequence > after)
+    if upto is not None:
+        query = query.where(CP.c.sequence <= upto)
+    query = query.order_by(CP.c.sequence)
+    if limit is not None:
+        query = query.limit(limit)
+    return [_checkpoint(row) for row in (await session.execute(query)).all()]
+
+
+# ------------------------------------------------------------------------------------------ export
+
+async def export_batch(session: Session, tenant_id: str, after: int, upto: int, start: datetime | None,
+                       end: datetime | None, limit: int) -> Sequence[Row]:
+    """One keyset batch of ExportEvidenceRecords: records after..upto in chain order, optionally only those
+    generated in [start, end)."""
+    query = select(E.c.chain_sequence, E.c.evidence_id, E.c.canonical_json, E.c.content_hash, E.c.previous_hash,
+                   E.c.chain_hash).where(E.c.tenant_id == tenant_id, E.c.chain_sequence > after,
+                                         E.c.chain_sequence <= upto)
+    if start is not None:
+        query = query.where(E.c.generated_at >= start)
+    if end is not None:
+        query = query.where(E.c.generated_at < end)
+    return (await session.execute(query.order_by(E.c.chain_sequence).limit(limit))).all()
 
 
 def _evidence_page(f: EvidenceFilter, tenant_id: str, after: tuple[datetime, str] | None, limit: int,

@@ -1,7 +1,7 @@
 """SQLAlchemy Core tables of learning_evidence (the DDL itself is in migrations/versions).
 
 Append-only (runtime role: INSERT + SELECT; triggers stop UPDATE/DELETE/TRUNCATE even for the owner):
-training_evidence, certificates, certificate_status_events, signing_keys.
+training_evidence, certificates, certificate_status_events, signing_keys, evidence_checkpoints.
 Mutable helpers, kept minimal: evidence_chain_heads (one row per tenant, the lock that serializes the
 tenant's chain appends and remembers its head), outbox, idempotency_keys.
 """
@@ -30,7 +30,8 @@ from shared.outbox import outbox_table
 
 metadata = MetaData()
 
-APPEND_ONLY_TABLES = ("training_evidence", "certificates", "certificate_status_events", "signing_keys")
+APPEND_ONLY_TABLES = ("training_evidence", "certificates", "certificate_status_events", "signing_keys",
+                      "evidence_checkpoints")
 
 training_evidence = Table(
     "training_evidence",
@@ -65,6 +66,21 @@ evidence_chain_heads = Table(
     Column("last_chain_hash", Text, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
     PrimaryKeyConstraint("tenant_id"),
+)
+
+# Signed chain heads (shared/checkpoints.py): the signed bytes, the signature and the columns they state.
+evidence_checkpoints = Table(
+    "evidence_checkpoints",
+    metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("sequence", BigInteger, nullable=False),
+    Column("head_hash", Text, nullable=False),
+    Column("checkpoint_time", DateTime(timezone=True), nullable=False),
+    Column("key_id", Text, nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+    Column("signature", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
+    PrimaryKeyConstraint("tenant_id", "sequence"),
 )
 
 certificates = Table(

@@ -103,7 +103,7 @@ class Assessment:
         self.admin_md = tokens.metadata(tenant, ["admin"], subject=str(uuid.uuid4()))
         self.author_md = tokens.metadata(tenant, ["author"], subject=str(uuid.uuid4()))
         self.auditor_md = tokens.metadata(tenant, ["auditor"], subject=str(uuid.uuid4()))
-        self.service_md = tokens.metadata(tenant, ["service"], subject="assessment-client")
+        self.service_md = tokens.metadata(tenant, ["service"], subject="progress")  # some other service
 
     def other_learner_md(self) -> tuple[str, list]:
         other = str(uuid.uuid4())

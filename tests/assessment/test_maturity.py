@@ -283,14 +283,14 @@ def test_scoring_by_hand_and_what_the_outbox_holds(m, assessment_owner_sql):
         ("risk", "Supplier risk", "Supplier risk", 0.4375, True)]
     assert scored.total_score == 0.453125 and scored.maturity_level == 2
     assert (scored.rubric_id, scored.rubric_version, scored.tenant_id) == (rubric.rubric_id, 1, m.tenant)
-    assert scored.assessor_id == "assessment-client" and not scored.supersedes_assessment_id
+    assert scored.assessor_id == "progress" and not scored.supersedes_assessment_id
     assert m.get_assessment(scored.assessment_id) == scored
 
     queued = outbox(assessment_owner_sql, m.tenant)
     assert len(queued["audit"]) == len(before["audit"]) + 1
     event = queued["audit"][-1]
     assert (event.action, event.subject_type, event.subject_id, event.actor_id) == (
-        "maturity_assessment.scored", "maturity_assessment", scored.assessment_id, "assessment-client")
+        "maturity_assessment.scored", "maturity_assessment", scored.assessment_id, "progress")
     assert event.occur_time == scored.submit_time
     assert json_format.MessageToDict(event.payload) == {
         "rubric_id": rubric.rubric_id, "rubric_version": 1.0, "total_score": 0.453125, "maturity_level": 2.0,

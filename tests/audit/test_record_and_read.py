@@ -137,7 +137,7 @@ def test_roles_and_tenants_are_enforced(audit_stub, tokens, auditor_md, tenant):
             call(request, metadata=learner)
         assert error.value.code() == grpc.StatusCode.PERMISSION_DENIED
     # A service token bound to one tenant cannot write another tenant's events.
-    own_service = tokens.metadata(tenant, ["service"])
+    own_service = tokens.metadata(tenant, ["service"], subject="catalog")
     with pytest.raises(grpc.RpcError) as error:
         record(audit_stub, own_service, [make_event("someone-else")])
     assert error.value.code() == grpc.StatusCode.PERMISSION_DENIED

@@ -15,7 +15,6 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from learning.catalog.v1 import catalog_service_pb2 as svc
 from learning.catalog.v1 import catalog_service_pb2_grpc
-from tests.conftest import AUDIENCE, ISSUER
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,14 +23,9 @@ def test_catalog_runs_as_its_own_process_and_stops_cleanly_on_sigterm(catalog_db
     env = {key: value for key, value in os.environ.items() if not key.startswith("CATALOG_")}
     env.update({
         "CATALOG_DATABASE_URL": catalog_db.runtime_url,
-        "CATALOG_MIGRATION_DATABASE_URL": catalog_db.owner_url,
-        "CATALOG_MIGRATE_ON_START": "true",  # already at head: must be a harmless no-op
         "CATALOG_LISTEN_ADDRESS": "127.0.0.1:0",
-        "CATALOG_JWT_PUBLIC_KEY": tokens.public_pem,
-        "CATALOG_JWT_PRIVATE_KEY": tokens.private_pem,  # signs the relay's calls to audit
+        **tokens.env("catalog", "CATALOG_"),  # keys: the private one signs the relay's calls to audit
         "CATALOG_AUDIT_ADDRESS": "127.0.0.1:1",  # no audit here: events stay queued
-        "CATALOG_JWT_ISSUER": ISSUER,
-        "CATALOG_JWT_AUDIENCE": AUDIENCE,
         "CATALOG_SHUTDOWN_GRACE_SECONDS": "2",
     })
     process = subprocess.Popen([sys.executable, "-m", "services.catalog"], cwd=ROOT, env=env,

@@ -56,17 +56,17 @@ def audit_events(owner_sql, tenant, certificate_id):
     return events
 
 
-def test_issue_is_signed_and_verifies_offline_with_the_published_key(evidence_stub, service_md, tenant,
+def test_issue_is_signed_and_verifies_offline_with_the_published_key(evidence_stub, progress_md, tenant,
                                                                      evidence_owner_sql):
     recipient, course = str(uuid.uuid4()), str(uuid.uuid4())
-    response = issue(evidence_stub, service_md, tenant, recipient=recipient, course=(course, 3))
+    response = issue(evidence_stub, progress_md, tenant, recipient=recipient, course=(course, 3))
     cert = response.certificate
     assert response.created and cert.status == pb.CERTIFICATE_STATUS_ACTIVE
     assert [e.status for e in cert.history] == [pb.CERTIFICATE_STATUS_ACTIVE]
     assert cert.course.course_id == course and cert.course.version == 3 and not cert.HasField("expire_time")
 
     # Offline: only the public key from GetSigningKeys, the canonical payload and the signature.
-    keys = evidence_stub.GetSigningKeys(spb.GetSigningKeysRequest(tenant_id=tenant), metadata=service_md).signing_keys
+    keys = evidence_stub.GetSigningKeys(spb.GetSigningKeysRequest(tenant_id=tenant), metadata=progress_md).signing_keys
     key = next(k for k in keys if k.key_id == cert.signing_key_id)
     assert key.algorithm == "Ed25519"
     public_key = serialization.load_pem_public_key(key.public_key_pem.encode())
@@ -80,49 +80,50 @@ def test_issue_is_signed_and_verifies_offline_with_the_published_key(evidence_st
 
     [event] = audit_events(evidence_owner_sql, tenant, cert.certificate_id)
     assert event.action == "certificate.issued" and event.subject_type == "certificate"
-    assert event.source_service == "evidence" and event.actor_id == "assessment"
+    assert event.source_service == "evidence" and event.actor_id == "progress"
     assert event.payload["recipient_id"] == recipient and event.payload["course_id"] == course
+    assert not cert.manual_award and "manual_award" not in event.payload  # observed by progress, not by hand
 
 
-def test_issue_is_idempotent_per_recipient_and_version(evidence_stub, service_md, tenant):
+def test_issue_is_idempotent_per_recipient_and_version(evidence_stub, progress_md, tenant):
     recipient, course = str(uuid.uuid4()), str(uuid.uuid4())
     request_id = str(uuid.uuid4())
-    first = issue(evidence_stub, service_md, tenant, recipient=recipient, course=(course, 1), request_id=request_id)
-    replay = issue(evidence_stub, service_md, tenant, recipient=recipient, course=(course, 1), request_id=request_id)
+    first = issue(evidence_stub, progress_md, tenant, recipient=recipient, course=(course, 1), request_id=request_id)
+    replay = issue(evidence_stub, progress_md, tenant, recipient=recipient, course=(course, 1), request_id=request_id)
     assert replay == first
-    other_request = issue(evidence_stub, service_md, tenant, recipient=recipient, course=(course, 1))
+    other_request = issue(evidence_stub, progress_md, tenant, recipient=recipient, course=(course, 1))
     assert not other_request.created and other_request.certificate.certificate_id == first.certificate.certificate_id
-    v2 = issue(evidence_stub, service_md, tenant, recipient=recipient, course=(course, 2))
+    v2 = issue(evidence_stub, progress_md, tenant, recipient=recipient, course=(course, 2))
     assert v2.created and v2.certificate.certificate_id != first.certificate.certificate_id
     with pytest.raises(grpc.RpcError) as caught:
-        issue(evidence_stub, service_md, tenant, recipient=str(uuid.uuid4()), course=(course, 1), request_id=request_id)
+        issue(evidence_stub, progress_md, tenant, recipient=str(uuid.uuid4()), course=(course, 1), request_id=request_id)
     assert caught.value.code() == grpc.StatusCode.ALREADY_EXISTS
     info = next(d for d in status_details(caught.value) if d.DESCRIPTOR.name == "ErrorInfo")
     assert info.metadata["request_id"] == request_id
     assert info.metadata["certificate_id"] == first.certificate.certificate_id
 
 
-def test_created_is_true_for_the_creating_call_and_its_retries_only(evidence_stub, service_md, tenant):
+def test_created_is_true_for_the_creating_call_and_its_retries_only(evidence_stub, progress_md, tenant):
     """The contract's one rule for `created` (IssueCertificate)."""
     recipient, course, request_id = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
-    first = issue(evidence_stub, service_md, tenant, recipient=recipient, course=(course, 1), request_id=request_id)
+    first = issue(evidence_stub, progress_md, tenant, recipient=recipient, course=(course, 1), request_id=request_id)
     assert first.created
     # a retry of that call (same request_id) returns the first result, created included,
     # whichever case its ids are spelled in
     for spelling in (str.lower, str.upper):
-        retry = issue(evidence_stub, service_md, tenant, recipient=spelling(recipient), course=(spelling(course), 1),
+        retry = issue(evidence_stub, progress_md, tenant, recipient=spelling(recipient), course=(spelling(course), 1),
                       request_id=spelling(request_id))
         assert retry == first and retry.created
     # any other issue for the same recipient and version returns that certificate with created = false
-    other = issue(evidence_stub, service_md, tenant, recipient=recipient.upper(), course=(course, 1))
+    other = issue(evidence_stub, progress_md, tenant, recipient=recipient.upper(), course=(course, 1))
     assert not other.created and other.certificate == first.certificate
     assert other.certificate.recipient_id == recipient and other.certificate.course.course_id == course
 
 
-def test_concurrent_issues_make_one_certificate(evidence_stub, service_md, tenant, evidence_owner_sql):
+def test_concurrent_issues_make_one_certificate(evidence_stub, progress_md, tenant, evidence_owner_sql):
     recipient, path = str(uuid.uuid4()), (str(uuid.uuid4()), 1)
     with ThreadPoolExecutor(max_workers=8) as pool:
-        responses = list(pool.map(lambda _: issue(evidence_stub, service_md, tenant, recipient=recipient, path=path),
+        responses = list(pool.map(lambda _: issue(evidence_stub, progress_md, tenant, recipient=recipient, path=path),
                                   range(8)))
     assert sum(r.created for r in responses) == 1
     assert len({r.certificate.certificate_id for r in responses}) == 1
@@ -131,8 +132,8 @@ def test_concurrent_issues_make_one_certificate(evidence_stub, service_md, tenan
     assert evidence_owner_sql.execute("SELECT count(*) FROM outbox WHERE tenant_id = %s", (tenant,)).fetchone()[0] == 1
 
 
-def test_revocation_is_an_appended_event_with_audit(evidence_stub, service_md, admin_md, tenant, evidence_owner_sql):
-    cert = issue(evidence_stub, service_md, tenant).certificate
+def test_revocation_is_an_appended_event_with_audit(evidence_stub, progress_md, admin_md, tenant, evidence_owner_sql):
+    cert = issue(evidence_stub, progress_md, tenant).certificate
     before = evidence_owner_sql.execute("SELECT canonical_payload, signature FROM certificates "
                                         "WHERE certificate_id = %s",
                                (cert.certificate_id,)).fetchone()
@@ -168,19 +169,19 @@ def test_revocation_is_an_appended_event_with_audit(evidence_stub, service_md, a
     assert revoked_event.actor_id == "admin-1" and revoked_event.payload["reason"] == "issued in error"
 
 
-def test_expiry_is_derived_then_appended_once_with_audit(evidence_stub, service_md, admin_md, tenant,
+def test_expiry_is_derived_then_appended_once_with_audit(evidence_stub, progress_md, admin_md, tenant,
                                                          evidence_owner_sql):
     now = datetime.now(UTC)
-    expiring = issue(evidence_stub, service_md, tenant, issue_time=now - timedelta(days=30),
+    expiring = issue(evidence_stub, progress_md, tenant, issue_time=now - timedelta(days=30),
                      expire_time=now - timedelta(minutes=1)).certificate
-    lasting = issue(evidence_stub, service_md, tenant, expire_time=now + timedelta(days=365)).certificate
+    lasting = issue(evidence_stub, progress_md, tenant, expire_time=now + timedelta(days=365)).certificate
     assert expiring.status == pb.CERTIFICATE_STATUS_EXPIRED  # derived before any event
     expired_list = evidence_stub.ListCertificates(spb.ListCertificatesRequest(
         tenant_id=tenant, status=pb.CERTIFICATE_STATUS_EXPIRED), metadata=admin_md).certificates
     assert [c.certificate_id for c in expired_list] == [expiring.certificate_id]
 
-    first = evidence_stub.ExpireDueCertificates(spb.ExpireDueCertificatesRequest(tenant_id=tenant), metadata=service_md)
-    again = evidence_stub.ExpireDueCertificates(spb.ExpireDueCertificatesRequest(tenant_id=tenant), metadata=service_md)
+    first = evidence_stub.ExpireDueCertificates(spb.ExpireDueCertificatesRequest(tenant_id=tenant), metadata=progress_md)
+    again = evidence_stub.ExpireDueCertificates(spb.ExpireDueCertificatesRequest(tenant_id=tenant), metadata=progress_md)
     assert (first.expired_count, again.expired_count) == (1, 0)
     got = evidence_stub.GetCertificate(spb.GetCertificateRequest(
         tenant_id=tenant, certificate_id=expiring.certificate_id), metadata=admin_md).certificate
@@ -201,23 +202,23 @@ def test_expiry_is_derived_then_appended_once_with_audit(evidence_stub, service_
     assert [c.certificate_id for c in active] == [lasting.certificate_id]
 
 
-def test_get_marks_expiry_lazily(evidence_stub, service_md, admin_md, tenant, evidence_owner_sql):
+def test_get_marks_expiry_lazily(evidence_stub, progress_md, admin_md, tenant, evidence_owner_sql):
     now = datetime.now(UTC)
-    cert = issue(evidence_stub, service_md, tenant, issue_time=now - timedelta(days=2),
+    cert = issue(evidence_stub, progress_md, tenant, issue_time=now - timedelta(days=2),
                  expire_time=now - timedelta(days=1)).certificate
     got = evidence_stub.GetCertificate(spb.GetCertificateRequest(tenant_id=tenant, certificate_id=cert.certificate_id),
                                        metadata=admin_md).certificate
     assert got.status == pb.CERTIFICATE_STATUS_EXPIRED and got.history[-1].status == pb.CERTIFICATE_STATUS_EXPIRED
     assert [e.action for e in audit_events(evidence_owner_sql, tenant, cert.certificate_id)][-1] == "certificate.expired"
     assert evidence_stub.ExpireDueCertificates(spb.ExpireDueCertificatesRequest(tenant_id=tenant),
-                                               metadata=service_md).expired_count == 0
+                                               metadata=progress_md).expired_count == 0
 
 
-def test_list_filters_by_recipient_course_path_and_pages(evidence_stub, service_md, admin_md, tenant):
+def test_list_filters_by_recipient_course_path_and_pages(evidence_stub, progress_md, admin_md, tenant):
     alice, course, path = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
-    made = [issue(evidence_stub, service_md, tenant, recipient=alice, course=(course, v)).certificate for v in (1, 2, 3)]
-    made.append(issue(evidence_stub, service_md, tenant, recipient=alice, path=(path, 1)).certificate)
-    made.append(issue(evidence_stub, service_md, tenant, course=(course, 1)).certificate)
+    made = [issue(evidence_stub, progress_md, tenant, recipient=alice, course=(course, v)).certificate for v in (1, 2, 3)]
+    made.append(issue(evidence_stub, progress_md, tenant, recipient=alice, path=(path, 1)).certificate)
+    made.append(issue(evidence_stub, progress_md, tenant, course=(course, 1)).certificate)
 
     def ids(**kwargs):
         out, token = [], ""
@@ -240,8 +241,8 @@ def test_list_filters_by_recipient_course_path_and_pages(evidence_stub, service_
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
 
 
-def test_verify_presented_certificates(evidence_stub, service_md, tenant, tokens):
-    cert = issue(evidence_stub, service_md, tenant).certificate
+def test_verify_presented_certificates(evidence_stub, progress_md, tenant, tokens):
+    cert = issue(evidence_stub, progress_md, tenant).certificate
 
     def verify(payload, signature, as_tenant=tenant):
         return evidence_stub.VerifyCertificate(spb.VerifyCertificateRequest(
@@ -268,33 +269,33 @@ def test_verify_presented_certificates(evidence_stub, service_md, tenant, tokens
     key_payload["certificateId"] = str(uuid.uuid4())
     assert verify(rfc8785.dumps(key_payload), cert.signature).reason == "signature_invalid"
     with pytest.raises(grpc.RpcError) as caught:
-        evidence_stub.VerifyCertificate(spb.VerifyCertificateRequest(tenant_id=tenant), metadata=service_md)
+        evidence_stub.VerifyCertificate(spb.VerifyCertificateRequest(tenant_id=tenant), metadata=progress_md)
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "target" in field_violations(caught.value)
 
 
-def test_issue_validation(evidence_stub, service_md, tenant):
+def test_issue_validation(evidence_stub, progress_md, tenant):
     now = datetime.now(UTC)
     req = spb.IssueCertificateRequest(tenant_id=tenant, request_id="nope", recipient_id="x")
     req.issue_time.CopyFrom(_ts(now + timedelta(hours=1)))
     with pytest.raises(grpc.RpcError) as caught:
-        evidence_stub.IssueCertificate(req, metadata=service_md)
+        evidence_stub.IssueCertificate(req, metadata=progress_md)
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert {"request_id", "recipient_id", "subject", "issue_time"} <= set(field_violations(caught.value))
     with pytest.raises(grpc.RpcError) as caught:
-        issue(evidence_stub, service_md, tenant, issue_time=now - timedelta(days=1), expire_time=now - timedelta(days=2))
+        issue(evidence_stub, progress_md, tenant, issue_time=now - timedelta(days=1), expire_time=now - timedelta(days=2))
     assert "expire_time" in field_violations(caught.value)
     assert error_reason(caught.value) == "ERROR_REASON_INVALID_FIELD"
 
 
-def test_verify_names_unknown_and_mismatched_payloads(evidence_stub, service_md, tenant, certificate_key):
-    cert = issue(evidence_stub, service_md, tenant).certificate
+def test_verify_names_unknown_and_mismatched_payloads(evidence_stub, progress_md, tenant, certificate_key):
+    cert = issue(evidence_stub, progress_md, tenant).certificate
     payload = json.loads(cert.canonical_payload)
 
     def verify(body: bytes):
         return evidence_stub.VerifyCertificate(spb.VerifyCertificateRequest(
             tenant_id=tenant, presented=spb.PresentedCertificate(canonical_payload=body,
                                                                  signature=certificate_key.sign(body))),
-            metadata=service_md)
+            metadata=progress_md)
 
     import rfc8785
     # correctly signed by the service's key, but never issued
@@ -309,11 +310,11 @@ def test_verify_names_unknown_and_mismatched_payloads(evidence_stub, service_md,
     assert mismatch.certificate_id == cert.certificate_id
 
 
-def test_verify_reports_expiry_derived_before_any_event(evidence_stub, service_md, tenant):
+def test_verify_reports_expiry_derived_before_any_event(evidence_stub, progress_md, tenant):
     now = datetime.now(UTC)
-    cert = issue(evidence_stub, service_md, tenant, issue_time=now - timedelta(days=3),
+    cert = issue(evidence_stub, progress_md, tenant, issue_time=now - timedelta(days=3),
                  expire_time=now - timedelta(seconds=5)).certificate
     verdict = evidence_stub.VerifyCertificate(spb.VerifyCertificateRequest(
         tenant_id=tenant, presented=spb.PresentedCertificate(canonical_payload=cert.canonical_payload,
-                                                             signature=cert.signature)), metadata=service_md)
+                                                             signature=cert.signature)), metadata=progress_md)
     assert (verdict.valid, verdict.reason, verdict.status) == (False, "expired", pb.CERTIFICATE_STATUS_EXPIRED)

@@ -13,7 +13,7 @@ import rfc8785
 from services.evidence import domain
 from services.evidence.domain import (
     CertificateStatus,
-    ChainVerifier,
+    ChainPass,
     Predecessor,
     ProblemKind,
     StoredRecord,
@@ -44,10 +44,12 @@ def _chain(n: int) -> list[StoredRecord]:
     return records
 
 
-def _verify(records: list[StoredRecord]) -> ChainVerifier:
-    verifier = ChainVerifier()
-    for record in records:
-        if not verifier.feed(record):
+def _verify(records: list[StoredRecord], marks=None, batch: int = 2) -> ChainPass:
+    """Fed in small batches, so state carried from one batch to the next is exercised too."""
+    verifier = ChainPass()
+    rows = [domain.link_row(r) for r in records]
+    for start in range(0, len(rows), batch):
+        if not verifier.feed(rows[start:start + batch], marks):
             break
     return verifier
 
@@ -99,6 +101,59 @@ def test_trailing_records_removed_show_against_the_chain_head():
     rewritten_head = verifier.head_problem(2, "0" * 64, upto=2)
     assert rewritten_head.kind is ProblemKind.CHAIN_LINK_BROKEN
     assert rewritten_head.evidence_id == records[1].evidence_id
+
+
+def _mark(record: StoredRecord, head_hash: str | None = None, valid: bool = True) -> domain.Mark:
+    return domain.Mark(record.chain_sequence, head_hash or record.chain_hash, "2026-02-20T09:15:00.000Z",
+                       "k" * 16, valid)
+
+
+def test_checkpoints_on_the_way_must_match_the_recomputed_head():
+    records = _chain(6)
+    marks = {2: _mark(records[1]), 4: _mark(records[3])}
+    verifier = _verify(records, marks)
+    assert verifier.first_failure is None and verifier.checkpoints_checked == 2 and verifier.checked == 6
+    # a rewrite recomputed consistently inside the "database" still differs from what was signed
+    forged = _chain(6)
+    forged[:2] = records[:2]
+    previous = records[1].chain_hash
+    for i in range(2, 6):
+        forged[i] = _record(i + 1, previous)
+        previous = forged[i].chain_hash
+    failure = _verify(forged, marks).first_failure
+    assert (failure.kind, failure.chain_sequence, failure.evidence_id) == (
+        ProblemKind.CHECKPOINT_MISMATCH, 4, forged[3].evidence_id)
+    assert "records 3..4" in failure.detail
+
+
+def test_an_unverifiable_checkpoint_is_invalid():
+    records = _chain(3)
+    failure = _verify(records, {2: _mark(records[1], valid=False)}).first_failure
+    assert (failure.kind, failure.chain_sequence) == (ProblemKind.CHECKPOINT_INVALID, 2)
+
+
+def test_truncation_against_the_newest_checkpoint():
+    records = _chain(5)
+    verifier = _verify(records[:3])
+    problem = verifier.truncation_problem(_mark(records[4]))
+    assert (problem.kind, problem.chain_sequence, problem.evidence_id) == (ProblemKind.TRUNCATED, 5, "")
+    assert verifier.truncation_problem(_mark(records[2])) is None
+    assert verifier.truncation_problem(None) is None
+    assert verifier.truncation_problem(_mark(records[4], valid=False)).kind is ProblemKind.CHECKPOINT_INVALID
+
+
+def test_a_pass_anchored_at_a_checkpoint_hashes_only_what_follows():
+    records = _chain(5)
+    verifier = ChainPass(2, records[1].chain_hash)
+    assert verifier.feed([domain.link_row(r) for r in records[2:]])
+    assert (verifier.checked, verifier.head_sequence, verifier.head_hash) == (3, 5, records[4].chain_hash)
+    wrong_anchor = ChainPass(2, "0" * 64)
+    assert not wrong_anchor.feed([domain.link_row(r) for r in records[2:]])
+    assert wrong_anchor.first_failure.kind is ProblemKind.CHAIN_LINK_BROKEN
+    assert "head of the checkpoint at 2" in wrong_anchor.first_failure.detail
+    missing = ChainPass(2, records[1].chain_hash)
+    assert not missing.feed([domain.link_row(r) for r in records[3:]])
+    assert missing.first_failure.kind is ProblemKind.SEQUENCE_GAP
 
 
 def test_content_hash_mismatch():

@@ -164,9 +164,14 @@ def test_rewritten_record_is_caught_by_form_columns_and_successor(evidence_stub,
     one = _verify_one(evidence_stub, auditor_md, tenant, victim.evidence_id)
     assert [p.kind for p in one.problems] == [pb.EVIDENCE_PROBLEM_KIND_CONTENT_HASH_MISMATCH]
     assert "canonical" in one.problems[0].detail
+    # The chain's content check (a sample, here every record of the short chain) names the respaced record
+    # itself, before the hashing pass reaches the successor whose link it broke.
     result = _verify_chain(evidence_stub, auditor_md, tenant)
-    assert result.first_failure.evidence_id == records[2].evidence_id
-    assert result.first_failure.kind == pb.EVIDENCE_PROBLEM_KIND_CHAIN_LINK_BROKEN
+    assert (result.first_failure.evidence_id, result.first_failure.kind) == (
+        victim.evidence_id, pb.EVIDENCE_PROBLEM_KIND_CONTENT_HASH_MISMATCH)
+    assert result.records_content_checked == 2 and result.records_checked == 2
+    successor = _verify_one(evidence_stub, auditor_md, tenant, records[2].evidence_id)
+    assert [p.kind for p in successor.problems] == [pb.EVIDENCE_PROBLEM_KIND_CHAIN_LINK_BROKEN]
     # the indexed outcome column is checked against the hashed body too
     _tamper(evidence_superuser_sql, "UPDATE training_evidence SET session_status = 'exhausted' WHERE evidence_id = %s",
             (records[0].evidence_id,))

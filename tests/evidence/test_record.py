@@ -256,7 +256,7 @@ def test_generated_valid_bodies_round_trip_to_their_hash(evidence_stub, tokens, 
         body.outcome.weak_areas.SetInParent()
         body.outcome.weak_areas.topic_areas[:] = data.draw(st.lists(TEXT, max_size=3, unique=True))
 
-    md = tokens.metadata(tenant, ["service"])
+    md = tokens.metadata(tenant, ["service"], subject="assessment")
     stored = evidence_stub.RecordTrainingEvidence(req, metadata=md).training_evidence
     exported = evidence_stub.ExportTrainingEvidence(
         spb.ExportTrainingEvidenceRequest(tenant_id=tenant, evidence_id=stored.evidence_id), metadata=md)

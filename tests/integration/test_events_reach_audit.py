@@ -34,7 +34,7 @@ def _serve(provision_service, tokens, module, **extra):
     db = provision_service(definition.name, definition.migrations, definition.append_only_tables)
     settings = module.Settings(database_url=db.runtime_url, migration_database_url=db.owner_url,
                                listen_address="127.0.0.1:0", migrate_on_start=False,
-                               outbox_poll_seconds=0.1, **extra, **tokens.settings_env())
+                               outbox_poll_seconds=0.1, **extra, **tokens.settings_env(definition.name))
     return ServerThread(lambda: module.build(settings))
 
 

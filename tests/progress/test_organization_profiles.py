@@ -20,7 +20,7 @@ def _maturity(p, level: int, days_ago: int, tenant: str | None = None):
         tenant_id=tenant or p.tenant, maturity_level=level, maturity_score=level / 5,
         assessment=res.SourceReference(domain="assessment", type="maturity_assessment", id=f"ma-{level}"),
         assess_time=to_timestamp(utcnow() - timedelta(days=days_ago))),
-        metadata=p.tokens.metadata(tenant or p.tenant, ["service"])).profile
+        metadata=p.tokens.metadata(tenant or p.tenant, ["service"], "assessment")).profile
 
 
 def test_the_profile_keeps_the_latest_maturity_and_computes_the_progress_summary(progress, course):
@@ -54,7 +54,7 @@ def test_only_a_service_token_for_every_tenant_lists_every_organization(progress
                                                   metadata=tokens.metadata(p.tenant, ["admin"])).profiles
     assert [x.tenant_id for x in own] == [p.tenant]
     seen, token = set(), ""
-    platform = tokens.metadata("*", ["service"])
+    platform = tokens.metadata("*", ["service"], subject="assessment")
     while True:
         page = p.stub.ListOrganizationLearningProfiles(svc.ListOrganizationLearningProfilesRequest(
             page_size=1, page_token=token), metadata=platform)

@@ -68,7 +68,7 @@ def test_learners_record_only_their_own_lesson_events(progress, course, tokens):
     with pytest.raises(grpc.RpcError) as caught:  # nor does an admin record a scored outcome
         p.record([scored], metadata=tokens.metadata(p.tenant, ["admin"]))
     assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
-    other_tenant = tokens.metadata("t-other", ["service"])
+    other_tenant = tokens.metadata("t-other", ["service"], subject="assessment")
     with pytest.raises(grpc.RpcError) as caught:
         p.record([someone_else], metadata=other_tenant)
     assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED

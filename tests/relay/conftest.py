@@ -36,7 +36,7 @@ def clean_outbox(emitter_db):
 def relay_settings(emitter_db, tokens, audit_address: str, **overrides) -> EmitterSettings:
     options = dict(database_url=emitter_db.runtime_url, audit_address=audit_address, outbox_batch_size=25,
                    outbox_poll_seconds=0.1, outbox_max_backoff_seconds=1.0, outbox_backlog_log_seconds=0.5,
-                   outbox_delivery_timeout_seconds=5.0, **tokens.settings_env())
+                   outbox_delivery_timeout_seconds=5.0, **tokens.settings_env("emitter"))
     options.update(overrides)
     return EmitterSettings(**options)
 

@@ -11,9 +11,11 @@ from tests.relay.conftest import relay_settings
 
 def test_service_token_names_the_service_for_all_tenants(tokens, emitter_db):
     settings = relay_settings(emitter_db, tokens, "127.0.0.1:1")
-    verifier = TokenVerifier(tokens.public_pem, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+    verifier = TokenVerifier(tokens.public_pem, issuer=settings.jwt_issuer, audience=settings.jwt_audience,
+                             service_keys=settings.service_key_map())
     principal = verifier.verify("Bearer " + clients.service_tokens(settings).current())
     assert principal.subject == "emitter"  # from the EMITTER_ settings prefix
+    assert principal.service == "emitter"  # from the key that verified it
     assert principal.tenant_id == "*" and principal.roles == {SERVICE}
     principal.authorize("any-tenant", {SERVICE})
 

@@ -51,7 +51,7 @@ def test_events_enqueued_while_audit_is_down_arrive_once_it_is_up(clean_outbox, 
         assert errors == {"UNAVAILABLE"}
 
         audit_settings = Settings(database_url=audit_db.runtime_url, listen_address=f"127.0.0.1:{port}",
-                                  migrate_on_start=False, **tokens.settings_env())
+                                  migrate_on_start=False, **tokens.settings_env("audit"))
         with ServerThread(lambda: build(audit_settings)):
             wait_until(lambda: outbox_state(clean_outbox)[1] == 0, 60, "backlog drained")
         assert relay.backlog()["audit"].pending == 0
@@ -98,7 +98,7 @@ def test_a_late_committing_row_is_not_skipped(clean_outbox, audit_db, audit_serv
     """A row with a smaller position that commits after a larger one is still delivered."""
     from tests.audit.conftest import make_event
 
-    early = make_event(tenant)
+    early = make_event(tenant, source_service="emitter")  # what the emitter relay may write
     late_conn = psycopg.connect(libpq_url(clean_outbox.runtime_url))
     late_conn.execute(  # takes a position now, commits later
         "INSERT INTO outbox (tenant_id, event_id, destination, message_type, message) VALUES (%s, %s, %s, %s, %s)",
@@ -118,7 +118,7 @@ def test_a_rejected_event_does_not_hold_back_the_others(clean_outbox, audit_db, 
     from tests.audit.conftest import make_event
 
     enqueue(clean_outbox, tenant, 4)
-    bad = make_event(tenant, action="Not A Valid Action")
+    bad = make_event(tenant, action="Not A Valid Action", source_service="emitter")
     with psycopg.connect(libpq_url(clean_outbox.runtime_url)) as conn:
         conn.execute("INSERT INTO outbox (tenant_id, event_id, destination, message_type, message) "
                      "VALUES (%s, %s, %s, %s, %s)",

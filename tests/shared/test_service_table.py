@@ -10,11 +10,12 @@ from types import SimpleNamespace
 import yaml
 
 from scripts import run
+from shared.service_keys import DevKeyFiles
 from shared.services import SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]
 URLS = SimpleNamespace(runtime_url="postgresql://rt@db/x", owner_url="postgresql://own@db/x")
-KEYS = (Path("private.pem"), Path("public.pem"))
+KEYS = DevKeyFiles(Path("jwt-private.pem"), Path("jwt-public.pem"), Path("services"), Path("service-private"))
 
 
 def _present() -> list[str]:

@@ -36,6 +36,11 @@ def _pem(private_key) -> str:
                                      serialization.NoEncryption()).decode()
 
 
+def _public_pem(private_key) -> str:
+    return private_key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                 serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
 def _connect(url: str) -> Iterator[psycopg.Connection]:
     with psycopg.connect(libpq_url(url), autocommit=True) as connection:
         yield connection
@@ -58,14 +63,23 @@ def service_fixtures(name: str) -> dict[str, object]:
         extra = {}
         if name == "evidence":  # signs certificates with a key the tests know (they forge with it on purpose)
             extra["certificate_signing_key"] = _pem(request.getfixturevalue("certificate_key"))
+            # Checkpoints: a real key; no background signer racing the tests (they sign when they mean to).
+            extra["checkpoint_signing_key"] = _pem(request.getfixturevalue("evidence_checkpoint_key"))
+            extra["checkpoint_signer_enabled"] = False
+        if name == "audit":  # checkpoint keys the tests know (current, retired but trusted); no background
+            # signer racing the tests: they sign when they mean to
+            current, retired = request.getfixturevalue("audit_checkpoint_keys")
+            extra["checkpoint_signing_key"] = _pem(current)
+            extra["checkpoint_trusted_keys"] = _public_pem(retired)
+            extra["checkpoint_signer_enabled"] = False
         if name in ("progress", "assessment"):  # read published course versions from the real catalog server
             extra["catalog_address"] = request.getfixturevalue("catalog_server").address
         if name == "assessment":  # no background scoring in the shared server: tests that retry pending answers
             extra["pending_retry_seconds"] = 3600.0  # run their own server, which nothing else races
         # No targets run beside these servers: outbox rows stay queued (delivery: tests/relay, tests/integration).
-        return main().Settings(database_url=database.runtime_url, migration_database_url=database.owner_url,
+        return main().Settings(database_url=database.runtime_url,  # the runtime role only, as in production
                                listen_address="127.0.0.1:0", migrate_on_start=False, outbox_relay_enabled=False,
-                               **tokens.settings_env(), **extra)
+                               **tokens.settings_env(name), **extra)
 
     @pytest.fixture(scope="session", name=f"{name}_server")
     def server(request):

@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from shared.auth import generate_keypair
 from shared.healthcheck import check
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,17 +41,18 @@ def free_port() -> int:
 
 
 def service_env(name: str, database, tokens, *, listen_address: str = "127.0.0.1:0", **extra: str) -> dict[str, str]:
-    """Environment for `python -m services.<name>`: its database, keys, address; extra keys get the prefix."""
+    """Environment for `python -m services.<name>`: its runtime URL (a serving process refuses the owner's),
+    keys, address; extra keys get the prefix."""
     prefix = name.upper() + "_"
     env = {
         "DATABASE_URL": database.runtime_url,
-        "MIGRATION_DATABASE_URL": database.owner_url,
-        "MIGRATE_ON_START": "false",
         "LISTEN_ADDRESS": listen_address,
-        **{key.upper(): value for key, value in tokens.settings_env().items()},
+        **{key.upper(): value for key, value in tokens.settings_env(name).items()},
         "SHUTDOWN_GRACE_SECONDS": "2",
         **{key.upper(): str(value) for key, value in extra.items()},
     }
+    if name in ("audit", "evidence"):  # a real checkpoint key (unset, the service makes an ephemeral one and warns)
+        env.setdefault("CHECKPOINT_SIGNING_KEY", generate_keypair()[0])
     return {prefix + key: value for key, value in env.items()}
 
 

@@ -25,6 +25,9 @@ from shared.unit_of_work import UnitOfWork
 from shared.validation import canonical_uuid, required_id
 
 ISSUE_ROLES = frozenset({SERVICE, ADMIN})
+# Certificates are issued on a completion the progress service observed. An admin may still award one by hand:
+# it is signed as a manual award (never mistaken for an observed completion); no other service may issue.
+ISSUE_SERVICES = frozenset({"progress"})
 REVOKE_ROLES = frozenset({ADMIN})
 EXPIRE_ROLES = frozenset({SERVICE, ADMIN})
 READ_ROLES = frozenset({AUDITOR, ADMIN, SERVICE, LEARNER})
@@ -34,6 +37,9 @@ LIST_TOKENS = PageTokens("ListCertificates", key=(TIME, UUID))
 
 async def issue_certificate(api, request, context):
     principal = authorize(request.tenant_id, ISSUE_ROLES)
+    if principal.service and principal.service not in ISSUE_SERVICES:
+        raise PermissionDenied("only the progress service (or an admin, as a manual award) may issue certificates")
+    manual = not principal.service
     now = now_millis()
     issue = validate.issue(request, now)
     tenant = request.tenant_id
@@ -43,7 +49,7 @@ async def issue_certificate(api, request, context):
         row = await store.certificate_by_subject(uow.session, tenant, issue.recipient_id, issue.subject)
         created = False
         if row is None:
-            row = await _sign_and_insert(api, uow, principal, tenant, issue, now)
+            row = await _sign_and_insert(api, uow, principal, tenant, issue, now, manual)
             created = row is not None
             if not created:  # a concurrent issue committed first (we waited on its unique key)
                 row = await store.certificate_by_subject(uow.session, tenant, issue.recipient_id, issue.subject)
@@ -58,14 +64,14 @@ async def issue_certificate(api, request, context):
 
 
 async def _sign_and_insert(api, uow: UnitOfWork, principal: Principal, tenant: str, issue: validate.IssueInput,
-                           now: datetime):
+                           now: datetime, manual: bool):
     """Sign and insert a new certificate with its ACTIVE event; None if a concurrent issue won."""
     certificate_id = str(uuid.uuid4())
     payload = domain.certificate_payload(
         certificate_id=certificate_id, tenant_id=tenant, recipient_id=issue.recipient_id, subject=issue.subject,
         issue_time=format_datetime_millis(issue.issued_at),
         expire_time=format_datetime_millis(issue.expires_at) if issue.expires_at else None,
-        signing_key_id=api.key.key_id)
+        signing_key_id=api.key.key_id, manual=manual)
     # Every key that ever signed stays published, so its certificates verify after key rotation.
     await store.record_signing_key(uow.session, tenant, api.key.key_id, ALGORITHM, api.key.public_key_pem)
     row = await store.insert_certificate(

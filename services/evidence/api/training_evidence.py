@@ -8,14 +8,16 @@ from learning.evidence.v1 import evidence_service_pb2 as spb
 from services.evidence import domain, store
 from services.evidence.convert import training_evidence as convert
 from services.evidence.validate import training_evidence as validate
-from shared.auth import ADMIN, AUDITOR, SERVICE, authorize
+from shared.auth import ADMIN, AUDITOR, SERVICE, authorize, authorize_service
 from shared.canonical import canonical_json, sha256_hex
 from shared.errors import AlreadyExists, NotFound
 from shared.pagination import TIME, UUID, PageTokens
 from shared.timeutil import now_millis
 from shared.validation import required_id
 
-RECORD_ROLES = frozenset({SERVICE, ADMIN})
+# Evidence comes from the service that observed the training: an admin (or any other service) recording it
+# could fabricate that an employee trained.
+RECORD_SERVICES = frozenset({"assessment"})
 READ_ROLES = frozenset({AUDITOR, ADMIN, SERVICE})
 
 LIST_TOKENS = PageTokens("ListTrainingEvidence", key=(TIME, UUID))
@@ -27,7 +29,7 @@ def list_scope(tenant_id: str, filters: domain.EvidenceFilter) -> str:
 
 
 async def record_training_evidence(api, request, context):
-    authorize(request.tenant_id, RECORD_ROLES)
+    authorize_service(request.tenant_id, RECORD_SERVICES)
     record = validate.record(request)
     tenant = record.tenant_id
     document = convert.to_canonical(record.evidence)
@@ -101,35 +103,3 @@ async def list_training_evidence(api, request, context):
     items, next_token = LIST_TOKENS.page(rows, query.limit, scope, key=lambda r: (r.generated_at, r.evidence_id),
                                          convert=convert.training_evidence)
     return spb.ListTrainingEvidenceResponse(training_evidence=items, next_page_token=next_token)
-
-
-async def verify_training_evidence(api, request, context):
-    authorize(request.tenant_id, READ_ROLES)
-    evidence_id = required_id(request, "evidence_id")
-    async with api.work(context) as uow:
-        found = await store.record_with_predecessor(uow.session, request.tenant_id, evidence_id)
-    if found is None:
-        raise NotFound("training_evidence", evidence_id)
-    record, predecessor = found
-    problems = domain.record_problems(record, predecessor)
-    return spb.VerifyTrainingEvidenceResponse(evidence_id=record.evidence_id, valid=not problems,
-                                              problems=[convert.problem(p) for p in problems])
-
-
-async def verify_evidence_chain(api, request, context):
-    authorize(request.tenant_id, READ_ROLES)
-    tenant = request.tenant_id
-    verifier = domain.ChainVerifier()
-    async with api.work(context) as uow:
-        # Head first, then the last sequence: a record committed in between only raises `upto`.
-        head = await store.chain_head(uow.session, tenant)
-        upto = await store.max_chain_sequence(uow.session, tenant)
-        async for record in store.chain_in_order(uow.session, tenant, upto):
-            if not verifier.feed(record):
-                break
-    failure = verifier.first_failure
-    if failure is None and head is not None:
-        failure = verifier.head_problem(head.last_sequence, head.last_chain_hash, upto)
-    return spb.VerifyEvidenceChainResponse(
-        valid=failure is None, records_checked=verifier.checked, head_chain_hash=verifier.head_hash,
-        first_failure=convert.problem(failure) if failure else None)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from learning.common.v1 import common_pb2
 from learning.evidence.v1 import evidence_resources_pb2 as pb
-from services.evidence.domain import CertificateStatus, derived_status
+from services.evidence.domain import CertificateStatus, derived_status, is_manual_award
 from shared.sql import Row
 from shared.timeutil import to_timestamp
 
@@ -22,7 +22,7 @@ def certificate(row: Row, history: list[Row], now: datetime) -> pb.Certificate:
         certificate_id=str(row.certificate_id), tenant_id=row.tenant_id, recipient_id=str(row.recipient_id),
         issue_time=to_timestamp(row.issued_at), status=CERTIFICATE_STATUS[status], signature=bytes(row.signature),
         signing_key_id=row.signing_key_id, canonical_payload=bytes(row.canonical_payload),
-        history=[status_event(e) for e in history])
+        history=[status_event(e) for e in history], manual_award=is_manual_award(bytes(row.canonical_payload)))
     if row.expires_at is not None:
         message.expire_time.CopyFrom(to_timestamp(row.expires_at))
     if row.subject_type == "course":
@@ -44,10 +44,12 @@ def signing_key(key_id: str, algorithm: str, public_key_pem: str) -> pb.SigningK
 
 def audit_payload(certificate: Row, reason: str = "") -> dict:
     """What the audit event of a status change says about the certificate (contract: recipient, the
-    course/path version ref, the reason)."""
+    course/path version ref, the reason; manual_award for an admin's manual award)."""
     payload: dict = {"recipient_id": str(certificate.recipient_id), "subject_type": certificate.subject_type,
                      "subject_version": certificate.subject_version}
     payload["course_id" if certificate.subject_type == "course" else "learning_path_id"] = str(certificate.subject_id)
     if reason:
         payload["reason"] = reason
+    if is_manual_award(bytes(certificate.canonical_payload)):  # an admin's award, not an observed completion
+        payload["manual_award"] = True
     return payload

@@ -28,7 +28,10 @@ RESPONSE_TYPE_VALUE = {name: value for value, name in RESPONSE_TYPE.items()}
 PROBLEM_KIND = {ProblemKind.CONTENT_HASH_MISMATCH: pb.EVIDENCE_PROBLEM_KIND_CONTENT_HASH_MISMATCH,
                 ProblemKind.CHAIN_LINK_BROKEN: pb.EVIDENCE_PROBLEM_KIND_CHAIN_LINK_BROKEN,
                 ProblemKind.SEQUENCE_GAP: pb.EVIDENCE_PROBLEM_KIND_SEQUENCE_GAP,
-                ProblemKind.CHAIN_HASH_MISMATCH: pb.EVIDENCE_PROBLEM_KIND_CHAIN_HASH_MISMATCH}
+                ProblemKind.CHAIN_HASH_MISMATCH: pb.EVIDENCE_PROBLEM_KIND_CHAIN_HASH_MISMATCH,
+                ProblemKind.CHECKPOINT_MISMATCH: pb.EVIDENCE_PROBLEM_KIND_CHECKPOINT_MISMATCH,
+                ProblemKind.TRUNCATED: pb.EVIDENCE_PROBLEM_KIND_TRUNCATED,
+                ProblemKind.CHECKPOINT_INVALID: pb.EVIDENCE_PROBLEM_KIND_CHECKPOINT_INVALID}
 
 
 # ------------------------------------------------------------------------------------------ records
@@ -60,8 +63,9 @@ def problem(p: Problem) -> pb.EvidenceProblem:
 # ------------------------------------------------------------------------------------ proto -> JSON
 
 def _number(value: float) -> float | int:
-    # RFC 8785 writes 1.0 as 1 and -0.0 as 0 anyway; normalizing here keeps dict equality simple.
-    return 0 if value == 0 else value
+    # RFC 8785 writes 1.0 as 1 and -0.0 as 0 anyway; normalizing here keeps dict equality simple, and an
+    # integral score as an int keeps the body on shared.canonical's fast path (same bytes either way).
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
 def _answer(a: pb.AnswerEvidence) -> dict:

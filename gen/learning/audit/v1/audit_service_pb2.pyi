@@ -120,30 +120,34 @@ class ListAuditEventsResponse(_message.Message):
     def __init__(self, events: _Optional[_Iterable[_Union[AuditEvent, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class VerifyAuditLogRequest(_message.Message):
-    __slots__ = ("tenant_id", "from_sequence", "to_sequence")
+    __slots__ = ("tenant_id", "from_sequence", "to_sequence", "full_content_check")
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     FROM_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     TO_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    FULL_CONTENT_CHECK_FIELD_NUMBER: _ClassVar[int]
     tenant_id: str
     from_sequence: int
     to_sequence: int
-    def __init__(self, tenant_id: _Optional[str] = ..., from_sequence: _Optional[int] = ..., to_sequence: _Optional[int] = ...) -> None: ...
+    full_content_check: bool
+    def __init__(self, tenant_id: _Optional[str] = ..., from_sequence: _Optional[int] = ..., to_sequence: _Optional[int] = ..., full_content_check: _Optional[bool] = ...) -> None: ...
 
 class VerifyAuditLogResponse(_message.Message):
-    __slots__ = ("valid", "events_checked", "first_failure", "head_sequence", "head_hash", "checkpoints_checked")
+    __slots__ = ("valid", "events_checked", "first_failure", "head_sequence", "head_hash", "checkpoints_checked", "events_content_checked")
     VALID_FIELD_NUMBER: _ClassVar[int]
     EVENTS_CHECKED_FIELD_NUMBER: _ClassVar[int]
     FIRST_FAILURE_FIELD_NUMBER: _ClassVar[int]
     HEAD_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     HEAD_HASH_FIELD_NUMBER: _ClassVar[int]
     CHECKPOINTS_CHECKED_FIELD_NUMBER: _ClassVar[int]
+    EVENTS_CONTENT_CHECKED_FIELD_NUMBER: _ClassVar[int]
     valid: bool
     events_checked: int
     first_failure: VerificationFailure
     head_sequence: int
     head_hash: str
     checkpoints_checked: int
-    def __init__(self, valid: _Optional[bool] = ..., events_checked: _Optional[int] = ..., first_failure: _Optional[_Union[VerificationFailure, _Mapping]] = ..., head_sequence: _Optional[int] = ..., head_hash: _Optional[str] = ..., checkpoints_checked: _Optional[int] = ...) -> None: ...
+    events_content_checked: int
+    def __init__(self, valid: _Optional[bool] = ..., events_checked: _Optional[int] = ..., first_failure: _Optional[_Union[VerificationFailure, _Mapping]] = ..., head_sequence: _Optional[int] = ..., head_hash: _Optional[str] = ..., checkpoints_checked: _Optional[int] = ..., events_content_checked: _Optional[int] = ...) -> None: ...
 
 class GetAuditCheckpointRequest(_message.Message):
     __slots__ = ("tenant_id", "sequence")

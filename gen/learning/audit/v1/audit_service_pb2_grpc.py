@@ -43,7 +43,8 @@ class AuditServiceStub:
     recompute it from GetAuditEvent/ListAuditEvents output.
 
     Authentication: `authorization: Bearer <JWT>` metadata (claims sub, tenant_id, roles).
-    RecordEvents needs the `service` role; reads and verification need `auditor`, `admin` or `service`.
+    RecordEvents needs a service token (signed with a service's own key, kid header; a user token claiming
+    the `service` role has no service identity); reads and verification need `auditor`, `admin` or `service`.
     Errors: INVALID_ARGUMENT with google.rpc.BadRequest field violations, NOT_FOUND, PERMISSION_DENIED,
     UNAUTHENTICATED.
     """
@@ -114,20 +115,28 @@ class AuditServiceServicer:
     recompute it from GetAuditEvent/ListAuditEvents output.
 
     Authentication: `authorization: Bearer <JWT>` metadata (claims sub, tenant_id, roles).
-    RecordEvents needs the `service` role; reads and verification need `auditor`, `admin` or `service`.
+    RecordEvents needs a service token (signed with a service's own key, kid header; a user token claiming
+    the `service` role has no service identity); reads and verification need `auditor`, `admin` or `service`.
     Errors: INVALID_ARGUMENT with google.rpc.BadRequest field violations, NOT_FOUND, PERMISSION_DENIED,
     UNAUTHENTICATED.
     """
 
     def RecordEvents(self, request, context):
-        """Appends a batch of events. Idempotent per event_id: a redelivered event is acknowledged
-        and not stored again. The whole batch is validated first; one invalid event rejects the batch
-        with INVALID_ARGUMENT naming `events[i].<field>`.
-        Roles: service. A service token of one tenant may record only that tenant's events; a service
-        token for every tenant ("*", what the outbox relays send) may record any tenant's.
+        """Appends a batch of events. Idempotent per event_id: a redelivered event (the same content) is
+        acknowledged and not stored again; the same event_id with different content is a conflict, never a
+        duplicate. The whole batch is validated first; one invalid event rejects the batch with
+        INVALID_ARGUMENT naming `events[i].<field>`. Any refusal rejects the whole batch.
+        Roles: a service, identified by the key that verified its token (never by claims). Each event's
+        source_service is that service: left empty it is filled in; naming another service is refused. A
+        service token of one tenant may record only that tenant's events; a service token for every tenant
+        ("*", what the outbox relays send) may record any tenant's.
         Errors: INVALID_ARGUMENT (no events or more than 1000; `events[i].<field>` for each bad field of
-        each event), PERMISSION_DENIED (no service role; an event of a tenant the token does not cover),
-        UNAUTHENTICATED.
+        each event), PERMISSION_DENIED (not a service token; an event of a tenant the token does not cover;
+        an event whose source_service is another service: ErrorInfo.metadata "event_id", "source_service",
+        "caller"), ALREADY_EXISTS (an event_id already recorded, or repeated in the batch, with different
+        content: ErrorInfo.metadata "event_id", "tenant_id", "sequence" of the recorded event,
+        "stored_event_hash", and "submitted_event_hash", the hash the submitted event would have at that
+        position), UNAUTHENTICATED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -157,7 +166,11 @@ class AuditServiceServicer:
     def VerifyAuditLog(self, request, context):
         """Recomputes a tenant's hash chain (optionally a sequence range) and names the first event
         that does not verify and why. Integrity failures are reported in the response (valid = false),
-        never as errors.
+        never as errors. The chain is checked by hashing the stored canonical bytes and against every signed
+        checkpoint in the range (signatures with the configured keys only); a range that starts right after a
+        checkpoint (from_sequence = checkpoint sequence + 1) continues from the checkpoint's signed head, so a
+        client can verify incrementally. The structured columns are compared with the canonical bytes for a
+        random sample, or for every event with full_content_check.
         Roles: auditor, admin, service.
         Errors: INVALID_ARGUMENT (malformed tenant_id; negative from_sequence or to_sequence; to_sequence
         less than from_sequence), PERMISSION_DENIED, UNAUTHENTICATED; DEADLINE_EXCEEDED if the client
@@ -275,7 +288,8 @@ class AuditService:
     recompute it from GetAuditEvent/ListAuditEvents output.
 
     Authentication: `authorization: Bearer <JWT>` metadata (claims sub, tenant_id, roles).
-    RecordEvents needs the `service` role; reads and verification need `auditor`, `admin` or `service`.
+    RecordEvents needs a service token (signed with a service's own key, kid header; a user token claiming
+    the `service` role has no service identity); reads and verification need `auditor`, `admin` or `service`.
     Errors: INVALID_ARGUMENT with google.rpc.BadRequest field violations, NOT_FOUND, PERMISSION_DENIED,
     UNAUTHENTICATED.
     """

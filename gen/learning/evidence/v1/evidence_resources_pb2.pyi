@@ -246,7 +246,7 @@ class EvidenceProblem(_message.Message):
     def __init__(self, evidence_id: _Optional[str] = ..., chain_sequence: _Optional[int] = ..., kind: _Optional[_Union[EvidenceProblemKind, str]] = ..., detail: _Optional[str] = ...) -> None: ...
 
 class Certificate(_message.Message):
-    __slots__ = ("certificate_id", "tenant_id", "recipient_id", "course", "learning_path", "issue_time", "expire_time", "status", "history", "signature", "signing_key_id", "canonical_payload")
+    __slots__ = ("certificate_id", "tenant_id", "recipient_id", "course", "learning_path", "issue_time", "expire_time", "status", "history", "signature", "signing_key_id", "canonical_payload", "manual_award")
     CERTIFICATE_ID_FIELD_NUMBER: _ClassVar[int]
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     RECIPIENT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -259,6 +259,7 @@ class Certificate(_message.Message):
     SIGNATURE_FIELD_NUMBER: _ClassVar[int]
     SIGNING_KEY_ID_FIELD_NUMBER: _ClassVar[int]
     CANONICAL_PAYLOAD_FIELD_NUMBER: _ClassVar[int]
+    MANUAL_AWARD_FIELD_NUMBER: _ClassVar[int]
     certificate_id: str
     tenant_id: str
     recipient_id: str
@@ -271,7 +272,8 @@ class Certificate(_message.Message):
     signature: bytes
     signing_key_id: str
     canonical_payload: bytes
-    def __init__(self, certificate_id: _Optional[str] = ..., tenant_id: _Optional[str] = ..., recipient_id: _Optional[str] = ..., course: _Optional[_Union[_common_pb2.CourseVersionRef, _Mapping]] = ..., learning_path: _Optional[_Union[_common_pb2.LearningPathVersionRef, _Mapping]] = ..., issue_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., status: _Optional[_Union[CertificateStatus, str]] = ..., history: _Optional[_Iterable[_Union[CertificateStatusEvent, _Mapping]]] = ..., signature: _Optional[bytes] = ..., signing_key_id: _Optional[str] = ..., canonical_payload: _Optional[bytes] = ...) -> None: ...
+    manual_award: bool
+    def __init__(self, certificate_id: _Optional[str] = ..., tenant_id: _Optional[str] = ..., recipient_id: _Optional[str] = ..., course: _Optional[_Union[_common_pb2.CourseVersionRef, _Mapping]] = ..., learning_path: _Optional[_Union[_common_pb2.LearningPathVersionRef, _Mapping]] = ..., issue_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., status: _Optional[_Union[CertificateStatus, str]] = ..., history: _Optional[_Iterable[_Union[CertificateStatusEvent, _Mapping]]] = ..., signature: _Optional[bytes] = ..., signing_key_id: _Optional[str] = ..., canonical_payload: _Optional[bytes] = ..., manual_award: _Optional[bool] = ...) -> None: ...
 
 class CertificateStatusEvent(_message.Message):
     __slots__ = ("status", "event_time", "actor_id", "reason")

@@ -208,26 +208,34 @@ class VerifyTrainingEvidenceResponse(_message.Message):
     def __init__(self, evidence_id: _Optional[str] = ..., valid: _Optional[bool] = ..., problems: _Optional[_Iterable[_Union[_evidence_resources_pb2.EvidenceProblem, _Mapping]]] = ...) -> None: ...
 
 class VerifyEvidenceChainRequest(_message.Message):
-    __slots__ = ("tenant_id",)
+    __slots__ = ("tenant_id", "from_sequence", "to_sequence", "full_content_check")
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    FROM_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    TO_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    FULL_CONTENT_CHECK_FIELD_NUMBER: _ClassVar[int]
     tenant_id: str
-    def __init__(self, tenant_id: _Optional[str] = ...) -> None: ...
+    from_sequence: int
+    to_sequence: int
+    full_content_check: bool
+    def __init__(self, tenant_id: _Optional[str] = ..., from_sequence: _Optional[int] = ..., to_sequence: _Optional[int] = ..., full_content_check: _Optional[bool] = ...) -> None: ...
 
 class VerifyEvidenceChainResponse(_message.Message):
-    __slots__ = ("valid", "records_checked", "first_failure", "head_chain_hash", "head_sequence", "checkpoints_checked")
+    __slots__ = ("valid", "records_checked", "first_failure", "head_chain_hash", "head_sequence", "checkpoints_checked", "records_content_checked")
     VALID_FIELD_NUMBER: _ClassVar[int]
     RECORDS_CHECKED_FIELD_NUMBER: _ClassVar[int]
     FIRST_FAILURE_FIELD_NUMBER: _ClassVar[int]
     HEAD_CHAIN_HASH_FIELD_NUMBER: _ClassVar[int]
     HEAD_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     CHECKPOINTS_CHECKED_FIELD_NUMBER: _ClassVar[int]
+    RECORDS_CONTENT_CHECKED_FIELD_NUMBER: _ClassVar[int]
     valid: bool
     records_checked: int
     first_failure: _evidence_resources_pb2.EvidenceProblem
     head_chain_hash: str
     head_sequence: int
     checkpoints_checked: int
-    def __init__(self, valid: _Optional[bool] = ..., records_checked: _Optional[int] = ..., first_failure: _Optional[_Union[_evidence_resources_pb2.EvidenceProblem, _Mapping]] = ..., head_chain_hash: _Optional[str] = ..., head_sequence: _Optional[int] = ..., checkpoints_checked: _Optional[int] = ...) -> None: ...
+    records_content_checked: int
+    def __init__(self, valid: _Optional[bool] = ..., records_checked: _Optional[int] = ..., first_failure: _Optional[_Union[_evidence_resources_pb2.EvidenceProblem, _Mapping]] = ..., head_chain_hash: _Optional[str] = ..., head_sequence: _Optional[int] = ..., checkpoints_checked: _Optional[int] = ..., records_content_checked: _Optional[int] = ...) -> None: ...
 
 class IssueCertificateRequest(_message.Message):
     __slots__ = ("tenant_id", "request_id", "recipient_id", "course", "learning_path", "issue_time", "expire_time")

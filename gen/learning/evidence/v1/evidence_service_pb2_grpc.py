@@ -33,10 +33,16 @@ class EvidenceServiceStub:
     caller's pseudonymous id), `tenant_id` and `roles` (a subset of "learner", "auditor", "admin",
     "service"). A missing, malformed, expired, wrong-audience or wrongly-signed token (including alg "none")
     fails with UNAUTHENTICATED. Every request's tenant_id is required and must equal the token's tenant_id,
-    else PERMISSION_DENIED. Missing role: PERMISSION_DENIED.
+    else PERMISSION_DENIED. Missing role: PERMISSION_DENIED. The "service" role belongs only to service
+    tokens, signed with a service's own key (kid header); which service called is the key's service, never
+    a claim. A user token claiming "service" is treated as not having it.
 
     Roles per RPC:
-    RecordTrainingEvidence, IssueCertificate ......................... service, admin
+    RecordTrainingEvidence ........................................... the assessment service only (evidence
+    comes from the service that observed
+    the training, never from an admin)
+    IssueCertificate ................................................. the progress service; admin for a
+    manual award (marked as one)
     RevokeCertificate ................................................ admin
     ExpireDueCertificates ............................................ service, admin
     Get/GetBySession/List/Export/VerifyTrainingEvidence, VerifyEvidenceChain  auditor, admin, service
@@ -170,10 +176,16 @@ class EvidenceServiceServicer:
     caller's pseudonymous id), `tenant_id` and `roles` (a subset of "learner", "auditor", "admin",
     "service"). A missing, malformed, expired, wrong-audience or wrongly-signed token (including alg "none")
     fails with UNAUTHENTICATED. Every request's tenant_id is required and must equal the token's tenant_id,
-    else PERMISSION_DENIED. Missing role: PERMISSION_DENIED.
+    else PERMISSION_DENIED. Missing role: PERMISSION_DENIED. The "service" role belongs only to service
+    tokens, signed with a service's own key (kid header); which service called is the key's service, never
+    a claim. A user token claiming "service" is treated as not having it.
 
     Roles per RPC:
-    RecordTrainingEvidence, IssueCertificate ......................... service, admin
+    RecordTrainingEvidence ........................................... the assessment service only (evidence
+    comes from the service that observed
+    the training, never from an admin)
+    IssueCertificate ................................................. the progress service; admin for a
+    manual award (marked as one)
     RevokeCertificate ................................................ admin
     ExpireDueCertificates ............................................ service, admin
     Get/GetBySession/List/Export/VerifyTrainingEvidence, VerifyEvidenceChain  auditor, admin, service
@@ -210,7 +222,8 @@ class EvidenceServiceServicer:
         body/request id mismatches and inconsistent status/outcome); ALREADY_EXISTS when the session already
         has evidence with a different content_hash or schema_version (ErrorInfo.metadata: "evidence_id",
         "existing_content_hash", "submitted_content_hash"); ABORTED if the chain head kept moving and the
-        service's internal retries were exhausted (safe to retry); PERMISSION_DENIED; UNAUTHENTICATED.
+        service's internal retries were exhausted (safe to retry); PERMISSION_DENIED (any caller but the
+        assessment service: admins and other services included); UNAUTHENTICATED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -253,8 +266,10 @@ class EvidenceServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def VerifyTrainingEvidence(self, request, context):
-        """Verifies one record: its content hash, its chain hash, and its link to its predecessor. Integrity
-        failures are reported in the response (valid = false), never as errors.
+        """Verifies one record: its content hash, its chain hash, its link to its predecessor, its columns and
+        RFC 8785 form against its body, and the range between the signed checkpoints around it (re-hashed from
+        the one before to the one after: a rewrite that recomputed every later hash is a CHECKPOINT_MISMATCH).
+        Integrity failures are reported in the response (valid = false), never as errors.
         Errors: INVALID_ARGUMENT; NOT_FOUND; PERMISSION_DENIED; UNAUTHENTICATED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -262,13 +277,17 @@ class EvidenceServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def VerifyEvidenceChain(self, request, context):
-        """Verifies the tenant's whole evidence chain in chain_sequence order, over the records that existed
-        when the call started, and names the first record that does not verify. Deleting trailing records
-        cannot be detected from the chain alone: compare head_chain_hash with a previously saved value. The
-        service also checks its own (mutable, so weaker) record of the chain head: if it counts more records
-        than exist, first_failure is a SEQUENCE_GAP with an empty evidence_id and the head's chain_sequence.
-        Errors: PERMISSION_DENIED; UNAUTHENTICATED; DEADLINE_EXCEEDED if the client deadline is too short for
-        the chain's size.
+        """Verifies the tenant's evidence chain (or a sequence range) in chain_sequence order, over the records that
+        existed when the call started, by hashing the stored canonical bytes, and names the first record that
+        does not verify. Every stored signed checkpoint in the range is checked: its signature with the
+        configured keys (CHECKPOINT_INVALID) and its head against the recomputed chain (CHECKPOINT_MISMATCH:
+        a rewritten range, even when every hash inside the database is consistent); a chain that ends before
+        the last checkpoint is TRUNCATED. The service also checks its own (mutable, so weaker) record of the
+        chain head: if it counts more records than exist, first_failure is a SEQUENCE_GAP with an empty
+        evidence_id and the head's chain_sequence. Records after the last checkpoint are protected only by
+        their hashes: remember (head_sequence, head_chain_hash) to detect a later rewrite or truncation.
+        Errors: INVALID_ARGUMENT (bad range); PERMISSION_DENIED; UNAUTHENTICATED; DEADLINE_EXCEEDED if the
+        client deadline is too short for the chain's size.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -281,10 +300,13 @@ class EvidenceServiceServicer:
         call that created the certificate, and in every retry of that call with the same request_id (a retry
         returns the first result); any other IssueCertificate for the same recipient and course/path version
         returns the existing certificate with created = false. The service does not call the catalog: the
-        caller vouches that the version exists and that the recipient completed and passed it.
+        caller vouches that the version exists and that the recipient completed and passed it: the progress
+        service, which observed it; or an admin, whose certificate is a manual award (Certificate.manual_award,
+        "awardKind":"manual" in the signed payload, "manual_award": true in its audit events).
         Errors: INVALID_ARGUMENT (missing/invalid ids, no subject, issue_time in the future, expire_time not
         after issue_time); ALREADY_EXISTS when request_id was already used for a different recipient or
-        subject (ErrorInfo.metadata "request_id", "certificate_id"); PERMISSION_DENIED; UNAUTHENTICATED.
+        subject (ErrorInfo.metadata "request_id", "certificate_id"); PERMISSION_DENIED (a service other than
+        progress; a user without admin); UNAUTHENTICATED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -500,10 +522,16 @@ class EvidenceService:
     caller's pseudonymous id), `tenant_id` and `roles` (a subset of "learner", "auditor", "admin",
     "service"). A missing, malformed, expired, wrong-audience or wrongly-signed token (including alg "none")
     fails with UNAUTHENTICATED. Every request's tenant_id is required and must equal the token's tenant_id,
-    else PERMISSION_DENIED. Missing role: PERMISSION_DENIED.
+    else PERMISSION_DENIED. Missing role: PERMISSION_DENIED. The "service" role belongs only to service
+    tokens, signed with a service's own key (kid header); which service called is the key's service, never
+    a claim. A user token claiming "service" is treated as not having it.
 
     Roles per RPC:
-    RecordTrainingEvidence, IssueCertificate ......................... service, admin
+    RecordTrainingEvidence ........................................... the assessment service only (evidence
+    comes from the service that observed
+    the training, never from an admin)
+    IssueCertificate ................................................. the progress service; admin for a
+    manual award (marked as one)
     RevokeCertificate ................................................ admin
     ExpireDueCertificates ............................................ service, admin
     Get/GetBySession/List/Export/VerifyTrainingEvidence, VerifyEvidenceChain  auditor, admin, service

@@ -36,10 +36,16 @@ class EvidenceServiceStub:
     caller's pseudonymous id), `tenant_id` and `roles` (a subset of "learner", "auditor", "admin",
     "service"). A missing, malformed, expired, wrong-audience or wrongly-signed token (including alg "none")
     fails with UNAUTHENTICATED. Every request's tenant_id is required and must equal the token's tenant_id,
-    else PERMISSION_DENIED. Missing role: PERMISSION_DENIED.
+    else PERMISSION_DENIED. Missing role: PERMISSION_DENIED. The "service" role belongs only to service
+    tokens, signed with a service's own key (kid header); which service called is the key's service, never
+    a claim. A user token claiming "service" is treated as not having it.
 
     Roles per RPC:
-      RecordTrainingEvidence, IssueCertificate ......................... service, admin
+      RecordTrainingEvidence ........................................... the assessment service only (evidence
+                                                                         comes from the service that observed
+                                                                         the training, never from an admin)
+      IssueCertificate ................................................. the progress service; admin for a
+                                                                         manual award (marked as one)
       RevokeCertificate ................................................ admin
       ExpireDueCertificates ............................................ service, admin
       Get/GetBySession/List/Export/VerifyTrainingEvidence, VerifyEvidenceChain  auditor, admin, service
@@ -80,7 +86,8 @@ class EvidenceServiceStub:
     body/request id mismatches and inconsistent status/outcome); ALREADY_EXISTS when the session already
     has evidence with a different content_hash or schema_version (ErrorInfo.metadata: "evidence_id",
     "existing_content_hash", "submitted_content_hash"); ABORTED if the chain head kept moving and the
-    service's internal retries were exhausted (safe to retry); PERMISSION_DENIED; UNAUTHENTICATED.
+    service's internal retries were exhausted (safe to retry); PERMISSION_DENIED (any caller but the
+    assessment service: admins and other services included); UNAUTHENTICATED.
     """
     GetTrainingEvidence: _grpc.UnaryUnaryMultiCallable[_evidence_service_pb2.GetTrainingEvidenceRequest, _evidence_service_pb2.GetTrainingEvidenceResponse]
     """Returns one evidence record by id.
@@ -103,18 +110,24 @@ class EvidenceServiceStub:
     Errors: INVALID_ARGUMENT; NOT_FOUND; PERMISSION_DENIED; UNAUTHENTICATED.
     """
     VerifyTrainingEvidence: _grpc.UnaryUnaryMultiCallable[_evidence_service_pb2.VerifyTrainingEvidenceRequest, _evidence_service_pb2.VerifyTrainingEvidenceResponse]
-    """Verifies one record: its content hash, its chain hash, and its link to its predecessor. Integrity
-    failures are reported in the response (valid = false), never as errors.
+    """Verifies one record: its content hash, its chain hash, its link to its predecessor, its columns and
+    RFC 8785 form against its body, and the range between the signed checkpoints around it (re-hashed from
+    the one before to the one after: a rewrite that recomputed every later hash is a CHECKPOINT_MISMATCH).
+    Integrity failures are reported in the response (valid = false), never as errors.
     Errors: INVALID_ARGUMENT; NOT_FOUND; PERMISSION_DENIED; UNAUTHENTICATED.
     """
     VerifyEvidenceChain: _grpc.UnaryUnaryMultiCallable[_evidence_service_pb2.VerifyEvidenceChainRequest, _evidence_service_pb2.VerifyEvidenceChainResponse]
-    """Verifies the tenant's whole evidence chain in chain_sequence order, over the records that existed
-    when the call started, and names the first record that does not verify. Deleting trailing records
-    cannot be detected from the chain alone: compare head_chain_hash with a previously saved value. The
-    service also checks its own (mutable, so weaker) record of the chain head: if it counts more records
-    than exist, first_failure is a SEQUENCE_GAP with an empty evidence_id and the head's chain_sequence.
-    Errors: PERMISSION_DENIED; UNAUTHENTICATED; DEADLINE_EXCEEDED if the client deadline is too short for
-    the chain's size.
+    """Verifies the tenant's evidence chain (or a sequence range) in chain_sequence order, over the records that
+    existed when the call started, by hashing the stored canonical bytes, and names the first record that
+    does not verify. Every stored signed checkpoint in the range is checked: its signature with the
+    configured keys (CHECKPOINT_INVALID) and its head against the recomputed chain (CHECKPOINT_MISMATCH:
+    a rewritten range, even when every hash inside the database is consistent); a chain that ends before
+    the last checkpoint is TRUNCATED. The service also checks its own (mutable, so weaker) record of the
+    chain head: if it counts more records than exist, first_failure is a SEQUENCE_GAP with an empty
+    evidence_id and the head's chain_sequence. Records after the last checkpoint are protected only by
+    their hashes: remember (head_sequence, head_chain_hash) to detect a later rewrite or truncation.
+    Errors: INVALID_ARGUMENT (bad range); PERMISSION_DENIED; UNAUTHENTICATED; DEADLINE_EXCEEDED if the
+    client deadline is too short for the chain's size.
     """
     IssueCertificate: _grpc.UnaryUnaryMultiCallable[_evidence_service_pb2.IssueCertificateRequest, _evidence_service_pb2.IssueCertificateResponse]
     """Issues a certificate for a recipient and one course or learning path version, signed with the
@@ -123,10 +136,13 @@ class EvidenceServiceStub:
     call that created the certificate, and in every retry of that call with the same request_id (a retry
     returns the first result); any other IssueCertificate for the same recipient and course/path version
     returns the existing certificate with created = false. The service does not call the catalog: the
-    caller vouches that the version exists and that the recipient completed and passed it.
+    caller vouches that the version exists and that the recipient completed and passed it: the progress
+    service, which observed it; or an admin, whose certificate is a manual award (Certificate.manual_award,
+    "awardKind":"manual" in the signed payload, "manual_award": true in its audit events).
     Errors: INVALID_ARGUMENT (missing/invalid ids, no subject, issue_time in the future, expire_time not
     after issue_time); ALREADY_EXISTS when request_id was already used for a different recipient or
-    subject (ErrorInfo.metadata "request_id", "certificate_id"); PERMISSION_DENIED; UNAUTHENTICATED.
+    subject (ErrorInfo.metadata "request_id", "certificate_id"); PERMISSION_DENIED (a service other than
+    progress; a user without admin); UNAUTHENTICATED.
     """
     GetCertificate: _grpc.UnaryUnaryMultiCallable[_evidence_service_pb2.GetCertificateRequest, _evidence_service_pb2.GetCertificateResponse]
     """Returns one certificate. If it is past expire_time without an EXPIRED event, the service appends
@@ -199,10 +215,16 @@ class EvidenceServiceAsyncStub(EvidenceServiceStub):
     caller's pseudonymous id), `tenant_id` and `roles` (a subset of "learner", "auditor", "admin",
     "service"). A missing, malformed, expired, wrong-audience or wrongly-signed token (including alg "none")
     fails with UNAUTHENTICATED. Every request's tenant_id is required and must equal the token's tenant_id,
-    else PERMISSION_DENIED. Missing role: PERMISSION_DENIED.
+    else PERMISSION_DENIED. Missing role: PERMISSION_DENIED. The "service" role belongs only to service
+    tokens, signed with a service's own key (kid header); which service called is the key's service, never
+    a claim. A user token claiming "service" is treated as not having it.
 
     Roles per RPC:
-      RecordTrainingEvidence, IssueCertificate ......................... service, admin
+      RecordTrainingEvidence ........................................... the assessment service only (evidence
+                                                                         comes from the service that observed
+                                                                         the training, never from an admin)
+      IssueCertificate ................................................. the progress service; admin for a
+                                                                         manual award (marked as one)
       RevokeCertificate ................................................ admin
       ExpireDueCertificates ............................................ service, admin
       Get/GetBySession/List/Export/VerifyTrainingEvidence, VerifyEvidenceChain  auditor, admin, service
@@ -240,7 +262,8 @@ class EvidenceServiceAsyncStub(EvidenceServiceStub):
     body/request id mismatches and inconsistent status/outcome); ALREADY_EXISTS when the session already
     has evidence with a different content_hash or schema_version (ErrorInfo.metadata: "evidence_id",
     "existing_content_hash", "submitted_content_hash"); ABORTED if the chain head kept moving and the
-    service's internal retries were exhausted (safe to retry); PERMISSION_DENIED; UNAUTHENTICATED.
+    service's internal retries were exhausted (safe to retry); PERMISSION_DENIED (any caller but the
+    assessment service: admins and other services included); UNAUTHENTICATED.
     """
     GetTrainingEvidence: _aio.UnaryUnaryMultiCallable[_evidence_service_pb2.GetTrainingEvidenceRequest, _evidence_service_pb2.GetTrainingEvidenceResponse]  # type: ignore[assignment]
     """Returns one evidence record by id.
@@ -263,18 +286,24 @@ class EvidenceServiceAsyncStub(EvidenceServiceStub):
     Errors: INVALID_ARGUMENT; NOT_FOUND; PERMISSION_DENIED; UNAUTHENTICATED.
     """
     VerifyTrainingEvidence: _aio.UnaryUnaryMultiCallable[_evidence_service_pb2.VerifyTrainingEvidenceRequest, _evidence_service_pb2.VerifyTrainingEvidenceResponse]  # type: ignore[assignment]
-    """Verifies one record: its content hash, its chain hash, and its link to its predecessor. Integrity
-    failures are reported in the response (valid = false), never as errors.
+    """Verifies one record: its content hash, its chain hash, its link to its predecessor, its columns and
+    RFC 8785 form against its body, and the range between the signed checkpoints around it (re-hashed from
+    the one before to the one after: a rewrite that recomputed every later hash is a CHECKPOINT_MISMATCH).
+    Integrity failures are reported in the response (valid = false), never as errors.
     Errors: INVALID_ARGUMENT; NOT_FOUND; PERMISSION_DENIED; UNAUTHENTICATED.
     """
     VerifyEvidenceChain: _aio.UnaryUnaryMultiCallable[_evidence_service_pb2.VerifyEvidenceChainRequest, _evidence_service_pb2.VerifyEvidenceChainResponse]  # type: ignore[assignment]
-    """Verifies the tenant's whole evidence chain in chain_sequence order, over the records that existed
-    when the call started, and names the first record that does not verify. Deleting trailing records
-    cannot be detected from the chain alone: compare head_chain_hash with a previously saved value. The
-    service also checks its own (mutable, so weaker) record of the chain head: if it counts more records
-    than exist, first_failure is a SEQUENCE_GAP with an empty evidence_id and the head's chain_sequence.
-    Errors: PERMISSION_DENIED; UNAUTHENTICATED; DEADLINE_EXCEEDED if the client deadline is too short for
-    the chain's size.
+    """Verifies the tenant's evidence chain (or a sequence range) in chain_sequence order, over the records that
+    existed when the call started, by hashing the stored canonical bytes, and names the first record that
+    does not verify. Every stored signed checkpoint in the range is checked: its signature with the
+    configured keys (CHECKPOINT_INVALID) and its head against the recomputed chain (CHECKPOINT_MISMATCH:
+    a rewritten range, even when every hash inside the database is consistent); a chain that ends before
+    the last checkpoint is TRUNCATED. The service also checks its own (mutable, so weaker) record of the
+    chain head: if it counts more records than exist, first_failure is a SEQUENCE_GAP with an empty
+    evidence_id and the head's chain_sequence. Records after the last checkpoint are protected only by
+    their hashes: remember (head_sequence, head_chain_hash) to detect a later rewrite or truncation.
+    Errors: INVALID_ARGUMENT (bad range); PERMISSION_DENIED; UNAUTHENTICATED; DEADLINE_EXCEEDED if the
+    client deadline is too short for the chain's size.
     """
     IssueCertificate: _aio.UnaryUnaryMultiCallable[_evidence_service_pb2.IssueCertificateRequest, _evidence_service_pb2.IssueCertificateResponse]  # type: ignore[assignment]
     """Issues a certificate for a recipient and one course or learning path version, signed with the
@@ -283,10 +312,13 @@ class EvidenceServiceAsyncStub(EvidenceServiceStub):
     call that created the certificate, and in every retry of that call with the same request_id (a retry
     returns the first result); any other IssueCertificate for the same recipient and course/path version
     returns the existing certificate with created = false. The service does not call the catalog: the
-    caller vouches that the version exists and that the recipient completed and passed it.
+    caller vouches that the version exists and that the recipient completed and passed it: the progress
+    service, which observed it; or an admin, whose certificate is a manual award (Certificate.manual_award,
+    "awardKind":"manual" in the signed payload, "manual_award": true in its audit events).
     Errors: INVALID_ARGUMENT (missing/invalid ids, no subject, issue_time in the future, expire_time not
     after issue_time); ALREADY_EXISTS when request_id was already used for a different recipient or
-    subject (ErrorInfo.metadata "request_id", "certificate_id"); PERMISSION_DENIED; UNAUTHENTICATED.
+    subject (ErrorInfo.metadata "request_id", "certificate_id"); PERMISSION_DENIED (a service other than
+    progress; a user without admin); UNAUTHENTICATED.
     """
     GetCertificate: _aio.UnaryUnaryMultiCallable[_evidence_service_pb2.GetCertificateRequest, _evidence_service_pb2.GetCertificateResponse]  # type: ignore[assignment]
     """Returns one certificate. If it is past expire_time without an EXPIRED event, the service appends
@@ -358,10 +390,16 @@ class EvidenceServiceServicer(metaclass=_abc_1.ABCMeta):
     caller's pseudonymous id), `tenant_id` and `roles` (a subset of "learner", "auditor", "admin",
     "service"). A missing, malformed, expired, wrong-audience or wrongly-signed token (including alg "none")
     fails with UNAUTHENTICATED. Every request's tenant_id is required and must equal the token's tenant_id,
-    else PERMISSION_DENIED. Missing role: PERMISSION_DENIED.
+    else PERMISSION_DENIED. Missing role: PERMISSION_DENIED. The "service" role belongs only to service
+    tokens, signed with a service's own key (kid header); which service called is the key's service, never
+    a claim. A user token claiming "service" is treated as not having it.
 
     Roles per RPC:
-      RecordTrainingEvidence, IssueCertificate ......................... service, admin
+      RecordTrainingEvidence ........................................... the assessment service only (evidence
+                                                                         comes from the service that observed
+                                                                         the training, never from an admin)
+      IssueCertificate ................................................. the progress service; admin for a
+                                                                         manual award (marked as one)
       RevokeCertificate ................................................ admin
       ExpireDueCertificates ............................................ service, admin
       Get/GetBySession/List/Export/VerifyTrainingEvidence, VerifyEvidenceChain  auditor, admin, service
@@ -403,7 +441,8 @@ class EvidenceServiceServicer(metaclass=_abc_1.ABCMeta):
         body/request id mismatches and inconsistent status/outcome); ALREADY_EXISTS when the session already
         has evidence with a different content_hash or schema_version (ErrorInfo.metadata: "evidence_id",
         "existing_content_hash", "submitted_content_hash"); ABORTED if the chain head kept moving and the
-        service's internal retries were exhausted (safe to retry); PERMISSION_DENIED; UNAUTHENTICATED.
+        service's internal retries were exhausted (safe to retry); PERMISSION_DENIED (any caller but the
+        assessment service: admins and other services included); UNAUTHENTICATED.
         """
 
     @_abc_1.abstractmethod
@@ -456,8 +495,10 @@ class EvidenceServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _evidence_service_pb2.VerifyTrainingEvidenceRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_evidence_service_pb2.VerifyTrainingEvidenceResponse, _abc.Awaitable[_evidence_service_pb2.VerifyTrainingEvidenceResponse]]:
-        """Verifies one record: its content hash, its chain hash, and its link to its predecessor. Integrity
-        failures are reported in the response (valid = false), never as errors.
+        """Verifies one record: its content hash, its chain hash, its link to its predecessor, its columns and
+        RFC 8785 form against its body, and the range between the signed checkpoints around it (re-hashed from
+        the one before to the one after: a rewrite that recomputed every later hash is a CHECKPOINT_MISMATCH).
+        Integrity failures are reported in the response (valid = false), never as errors.
         Errors: INVALID_ARGUMENT; NOT_FOUND; PERMISSION_DENIED; UNAUTHENTICATED.
         """
 
@@ -467,13 +508,17 @@ class EvidenceServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _evidence_service_pb2.VerifyEvidenceChainRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_evidence_service_pb2.VerifyEvidenceChainResponse, _abc.Awaitable[_evidence_service_pb2.VerifyEvidenceChainResponse]]:
-        """Verifies the tenant's whole evidence chain in chain_sequence order, over the records that existed
-        when the call started, and names the first record that does not verify. Deleting trailing records
-        cannot be detected from the chain alone: compare head_chain_hash with a previously saved value. The
-        service also checks its own (mutable, so weaker) record of the chain head: if it counts more records
-        than exist, first_failure is a SEQUENCE_GAP with an empty evidence_id and the head's chain_sequence.
-        Errors: PERMISSION_DENIED; UNAUTHENTICATED; DEADLINE_EXCEEDED if the client deadline is too short for
-        the chain's size.
+        """Verifies the tenant's evidence chain (or a sequence range) in chain_sequence order, over the records that
+        existed when the call started, by hashing the stored canonical bytes, and names the first record that
+        does not verify. Every stored signed checkpoint in the range is checked: its signature with the
+        configured keys (CHECKPOINT_INVALID) and its head against the recomputed chain (CHECKPOINT_MISMATCH:
+        a rewritten range, even when every hash inside the database is consistent); a chain that ends before
+        the last checkpoint is TRUNCATED. The service also checks its own (mutable, so weaker) record of the
+        chain head: if it counts more records than exist, first_failure is a SEQUENCE_GAP with an empty
+        evidence_id and the head's chain_sequence. Records after the last checkpoint are protected only by
+        their hashes: remember (head_sequence, head_chain_hash) to detect a later rewrite or truncation.
+        Errors: INVALID_ARGUMENT (bad range); PERMISSION_DENIED; UNAUTHENTICATED; DEADLINE_EXCEEDED if the
+        client deadline is too short for the chain's size.
         """
 
     @_abc_1.abstractmethod
@@ -488,10 +533,13 @@ class EvidenceServiceServicer(metaclass=_abc_1.ABCMeta):
         call that created the certificate, and in every retry of that call with the same request_id (a retry
         returns the first result); any other IssueCertificate for the same recipient and course/path version
         returns the existing certificate with created = false. The service does not call the catalog: the
-        caller vouches that the version exists and that the recipient completed and passed it.
+        caller vouches that the version exists and that the recipient completed and passed it: the progress
+        service, which observed it; or an admin, whose certificate is a manual award (Certificate.manual_award,
+        "awardKind":"manual" in the signed payload, "manual_award": true in its audit events).
         Errors: INVALID_ARGUMENT (missing/invalid ids, no subject, issue_time in the future, expire_time not
         after issue_time); ALREADY_EXISTS when request_id was already used for a different recipient or
-        subject (ErrorInfo.metadata "request_id", "certificate_id"); PERMISSION_DENIED; UNAUTHENTICATED.
+        subject (ErrorInfo.metadata "request_id", "certificate_id"); PERMISSION_DENIED (a service other than
+        progress; a user without admin); UNAUTHENTICATED.
         """
 
     @_abc_1.abstractmethod
