@@ -127,7 +127,7 @@ def _free_port() -> int:
 def _service(name: str, databases, keys: dict[str, str], identity: DevIdentity, *, relay: bool,
              addresses: dict[str, str] | None = None, **others: str) -> _Process:
     env = {**keys, "DATABASE_URL": databases[name].runtime_url, "OUTBOX_RELAY_ENABLED": str(relay).lower(),
-           "LISTEN_ADDRESS": (addresses or {}).get(name, "127.0.0.1:0"),
+           "LISTEN_ADDRESS": (addresses or {}).get(name, "127.0.0.1:0"), "METRICS_ADDRESS": "127.0.0.1:0",
            **{f"{other.upper()}_ADDRESS": a for other, a in (addresses or {}).items() if other != name},
            **{key.upper(): value for key, value in others.items()}}
     prefix = f"{name.upper()}_"

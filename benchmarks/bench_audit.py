@@ -94,7 +94,8 @@ class Server:
 
 def start_server(database, identity: DevIdentity, checkpoint_pem: str) -> Server:
     env = {**os.environ, "AUDIT_DATABASE_URL": database.runtime_url, "AUDIT_MIGRATE_ON_START": "false",
-           "AUDIT_LISTEN_ADDRESS": "127.0.0.1:0", **identity.env("audit", "AUDIT_"), "AUDIT_LOG_LEVEL": "WARNING",
+           "AUDIT_LISTEN_ADDRESS": "127.0.0.1:0", "AUDIT_METRICS_ADDRESS": "127.0.0.1:0",
+           **identity.env("audit", "AUDIT_"), "AUDIT_LOG_LEVEL": "WARNING",
            "AUDIT_CHECKPOINT_SIGNING_KEY": checkpoint_pem}
     process = subprocess.Popen([sys.executable, "-m", "services.audit"], cwd=ROOT, env=env, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)

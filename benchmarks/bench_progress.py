@@ -63,6 +63,7 @@ def run(admin_url: str) -> None:
         identity = DevIdentity(issuer=ISSUER, audience=AUDIENCE)  # users' and each service's own keys
         minter = identity.user_minter
         keys = {"LOG_LEVEL": "WARNING", "MIGRATE_ON_START": "false", "LISTEN_ADDRESS": "127.0.0.1:0",
+                "METRICS_ADDRESS": "127.0.0.1:0",
                 "OUTBOX_RELAY_ENABLED": "false"}
         with _Process([sys.executable, "-m", "services.catalog"], {
                 **{f"CATALOG_{k}": v for k, v in keys.items()}, **identity.env("catalog", "CATALOG_"),

@@ -160,7 +160,8 @@ def bare_process(database) -> _Process:
 
 def catalog_process(database, public_pem: str, *, workers: int) -> _Process:
     env = {"CATALOG_DATABASE_URL": database.runtime_url, "CATALOG_MIGRATE_ON_START": "false",
-           "CATALOG_LISTEN_ADDRESS": "127.0.0.1:0", "CATALOG_JWT_PUBLIC_KEY": public_pem,
+           "CATALOG_LISTEN_ADDRESS": "127.0.0.1:0", "CATALOG_METRICS_ADDRESS": "127.0.0.1:0",
+           "CATALOG_JWT_PUBLIC_KEY": public_pem,
            "CATALOG_JWT_ISSUER": ISSUER, "CATALOG_JWT_AUDIENCE": AUDIENCE, "CATALOG_LOG_LEVEL": "WARNING",
            "CATALOG_OUTBOX_RELAY_ENABLED": "false", "CATALOG_WORKERS": str(workers)}
     return _Process([sys.executable, "-m", "services.catalog"], env)

@@ -1,100 +1,33 @@
-"""`learningctl`: the command line of the learning services.
+"""`learningctl`: the command line of the learning services (one module per command in learningctl/commands/).
 
-    learningctl witness --tenant acme --state witness.json      # exit 1 on a fork, rollback or bad checkpoint
-    learningctl export-bundle --tenant acme --out bundle/       # the offline auditor bundle (see its VERIFY.md)
+    learningctl token --tenant acme --role auditor          # a development user token, printed alone
+    learningctl demo --tenant acme                          # a realistic story across all five services
+    learningctl verify --tenant acme                        # audit log, evidence chain, certificates; exit 1 if not
+    learningctl tail --tenant acme                          # audit events as they arrive
+    learningctl witness --tenant acme --state witness.json  # exit 1 on a fork, rollback or bad checkpoint
+    learningctl export-bundle --tenant acme --out bundle/   # the offline auditor bundle (see its VERIFY.md)
 
-Addresses: --audit / --evidence, else LEARNING_AUDIT_ADDRESS / LEARNING_EVIDENCE_ADDRESS, else the defaults.
-Token: --token, else LEARNING_TOKEN, else .learning/dev-token (written by `make run`).
+Addresses: --catalog/--progress/--assessment/--evidence/--audit, else LEARNING_<NAME>_ADDRESS, else the defaults.
+Token: --token, else LEARNING_TOKEN, else .learning/dev-token (written by `make run`). `token` and `demo` mint
+with the development key instead: --key-file / LEARNING_DEV_KEY_FILE, else .learning/jwt-private.pem.
+Exit status: 0 fine; 1 verify or witness found a problem (named), or the demo failed; 2 could not run (a refused
+token, a service that does not answer, a token of another tenant).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Annotated
-
 import typer
-from rich.console import Console
-from rich.progress import Progress
 
-from learning.common.v1 import common_pb2
-from learningctl import bundle, witness
-from learningctl.connect import Connection
-from learningctl.views import AuditLog, EvidenceChain
+from learningctl.commands import demo, integrity, tail, token, verify
+from learningctl.options import rpc_errors_as_messages
 
 app = typer.Typer(help="The learning services' command line.", no_args_is_help=True, add_completion=False)
-console = Console(stderr=True)
-
-Tenant = Annotated[str, typer.Option(help="The tenant (organization) id.")]
-Token = Annotated[str | None, typer.Option(help="Bearer token (default: LEARNING_TOKEN or .learning/dev-token).")]
-AuditAddress = Annotated[str | None, typer.Option("--audit", help="host:port of the audit service.")]
-EvidenceAddress = Annotated[str | None, typer.Option("--evidence", help="host:port of the evidence service.")]
-
-
-@app.command("witness")
-def witness_command(tenant: Tenant, state: Annotated[Path, typer.Option(help="Where the seen checkpoints are kept.")]
-                    = Path("witness.json"), token: Token = None, audit: AuditAddress = None,
-                    evidence: EvidenceAddress = None) -> None:
-    """Check the audit log and the evidence chain against the checkpoints seen before; exit 1 on any problem."""
-    audit_connection = Connection.open("audit", audit, token)
-    evidence_connection = Connection.open("evidence", evidence, token)
-    try:
-        audit_log, evidence_chain = AuditLog(audit_connection, tenant), EvidenceChain(evidence_connection, tenant)
-        states = witness.load_state(state)
-        findings = []
-        for view in (audit_log, evidence_chain):
-            key = f"{view.log}/{tenant}"
-            found, states[key] = witness.check(states.get(key, witness.LogState()), view)
-            findings += found
-        findings += witness.unanchored(evidence_chain.checkpoints(), audit_log.anchored_evidence(),
-                                       datetime.now(UTC))
-    finally:
-        audit_connection.close()
-        evidence_connection.close()
-    if findings:
-        for finding in findings:
-            console.print(f"[bold red]{finding.kind}[/] {finding.log}: {finding.detail}")
-        raise typer.Exit(1)
-    witness.save_state(state, states)
-    seen = {name: len(s.checkpoints) for name, s in states.items() if name.endswith(f"/{tenant}")}
-    console.print(f"[green]consistent[/]: {', '.join(f'{n} checkpoints of {k}' for k, n in seen.items())}")
-
-
-def _range(start: datetime | None, end: datetime | None) -> common_pb2.TimeRange | None:
-    if start is None and end is None:
-        return None
-    found = common_pb2.TimeRange()
-    if start is not None:
-        found.start_time.FromDatetime(start.astimezone(UTC) if start.tzinfo else start.replace(tzinfo=UTC))
-    if end is not None:
-        found.end_time.FromDatetime(end.astimezone(UTC) if end.tzinfo else end.replace(tzinfo=UTC))
-    return found
-
-
-@app.command("export-bundle")
-def export_bundle_command(
-        tenant: Tenant, out: Annotated[Path, typer.Option(help="Directory to write (absent or empty).")],
-        since: Annotated[datetime | None, typer.Option(help="Only records from this time (UTC).")] = None,
-        until: Annotated[datetime | None, typer.Option(help="Only records before this time (UTC).")] = None,
-        token: Token = None, audit: AuditAddress = None, evidence: EvidenceAddress = None) -> None:
-    """Write the offline auditor bundle: records, hashes, links, checkpoints, keys and VERIFY.md."""
-    audit_connection = Connection.open("audit", audit, token)
-    evidence_connection = Connection.open("evidence", evidence, token)
-    window = _range(since, until)
-    try:
-        with Progress(console=console, transient=True) as progress:
-            tasks = {log: progress.add_task(f"{log} records", total=None) for log in ("audit", "evidence")}
-            written = bundle.write_bundle(
-                out, AuditLog(audit_connection, tenant), EvidenceChain(evidence_connection, tenant),
-                audit_bounds={"record_time_range": window} if window else {},
-                evidence_bounds={"generate_time_range": window} if window else {},
-                progress=lambda log, n: progress.advance(tasks[log], n))
-    finally:
-        audit_connection.close()
-        evidence_connection.close()
-    console.print(f"[green]written[/] {out}: {written.audit_records} audit events, {written.evidence_records} "
-                  f"evidence records, {written.checkpoints} checkpoints, {written.keys} keys; see {out}/VERIFY.md")
-
+app.command("token")(token.token_command)
+app.command("demo")(demo.demo_command)
+app.command("verify")(rpc_errors_as_messages(verify.verify_command))
+app.command("tail")(rpc_errors_as_messages(tail.tail_command))
+app.command("witness")(rpc_errors_as_messages(integrity.witness_command))
+app.command("export-bundle")(rpc_errors_as_messages(integrity.export_bundle_command))
 
 if __name__ == "__main__":
     app()

@@ -15,6 +15,9 @@ everything else as is); a lone surrogate fails the final UTF-8 encoding, as it d
 tests/shared/test_canonical.py holds both to the same bytes (hypothesis over generated JSON values and
 evidence bodies, and the RFC's own test vectors). Callers store these exact bytes (bytea), never a jsonb
 re-rendering, because jsonb reorders keys and normalizes numbers.
+A writer that knows its document's shape may emit the bytes itself with the fast path's two pieces,
+`json_string` and `fast_float` (the evidence record path does, in services/evidence/convert, held to `rfc8785`
+by tests/evidence/test_canonical_bytes.py).
 """
 
 from __future__ import annotations
@@ -27,6 +30,15 @@ import rfc8785
 _MAX_INT = 2**53 - 1
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False,
                            check_circular=False).encode
+
+#: A str as RFC 8785 writes it, quotes included: the C escaping function the fast path's encoder calls
+#: (for writers that emit canonical JSON of a known shape directly; see the module comment).
+json_string = json.encoder.encode_basestring
+
+
+def fast_float(value: float) -> bool:
+    """Whether Python's repr of this float is exactly RFC 8785's (ECMAScript's) text of it."""
+    return 1e-4 <= abs(value) < 1e16 and not value.is_integer()
 
 
 def _fast(value: object) -> bool:
@@ -41,7 +53,7 @@ def _fast(value: object) -> bool:
     if kind is int:
         return -_MAX_INT <= value <= _MAX_INT
     if kind is float:
-        return 1e-4 <= abs(value) < 1e16 and not value.is_integer()
+        return fast_float(value)
     return False
 
 

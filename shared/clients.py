@@ -6,6 +6,8 @@ service's name, tenant_id "*", roles ["service"]. Tokens are short-lived
 (settings.service_token_ttl_seconds) and re-minted a minute (or a fifth of their lifetime) before they
 expire, so a long-running relay never sends an expired token. The receiving service verifies them with
 the public key its service key map lists for this service (shared/auth.py, shared/service_keys.py).
+Calls made inside a span (an RPC being served, an outbox delivery) also carry its W3C `traceparent`, so
+the callee's span joins the caller's trace (shared/tracing.py).
 
     channel = service_channel(settings, settings.audit_address)
     stub = AuditServiceStub(channel)
@@ -20,6 +22,7 @@ import grpc
 
 from shared.auth import ALL_TENANTS, SERVICE, TokenMinter
 from shared.settings import ServiceSettings
+from shared.tracing import current_traceparent
 
 # The largest message a learning server or client sends or accepts (servers use it too).
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024
@@ -47,7 +50,7 @@ class ServiceTokens:
 
 
 class ServiceTokenInterceptor(grpc.aio.UnaryUnaryClientInterceptor, grpc.aio.UnaryStreamClientInterceptor):
-    """Adds the service token to every outgoing call's metadata."""
+    """Adds the service token, and the current trace context if any, to every outgoing call's metadata."""
 
     def __init__(self, tokens: ServiceTokens) -> None:
         self._tokens = tokens
@@ -55,6 +58,8 @@ class ServiceTokenInterceptor(grpc.aio.UnaryUnaryClientInterceptor, grpc.aio.Una
     def _with_token(self, details: grpc.aio.ClientCallDetails) -> grpc.aio.ClientCallDetails:
         metadata = grpc.aio.Metadata(*(details.metadata or ()))
         metadata.add("authorization", f"Bearer {self._tokens.current()}")
+        if traceparent := current_traceparent():
+            metadata.add("traceparent", traceparent)
         return grpc.aio.ClientCallDetails(details.method, details.timeout, metadata, details.credentials,
                                           details.wait_for_ready)
 

@@ -1,4 +1,8 @@
-"""One-line JSON logs carrying the request id of the RPC being served, and never a credential.
+"""One-line JSON logs carrying the request id and trace ids of the RPC being served, and never a credential.
+
+`request_id` is the RPC's (shared/request_path.py); `trace_id` and `span_id` are the current span's
+(shared/tracing.py): the RPC's server span, or the outbox relay's delivery span, so a log search for a
+trace id finds every line that any service wrote for it.
 
 Every line goes through `redact`: bearer tokens and anything shaped like a JWT are replaced, in the
 message, the exception text and the fields. That covers lines we do not write ourselves: gRPC's
@@ -13,6 +17,8 @@ import json
 import logging
 import re
 import sys
+
+from opentelemetry import trace
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 
@@ -43,6 +49,10 @@ class JsonFormatter(logging.Formatter):
         }
         if request_id := request_id_var.get():
             entry["request_id"] = request_id
+        span_context = trace.get_current_span().get_span_context()
+        if span_context.is_valid:
+            entry["trace_id"] = format(span_context.trace_id, "032x")
+            entry["span_id"] = format(span_context.span_id, "016x")
         entry.update({key: redact(value) if isinstance(value, str) else value
                       for key, value in getattr(record, "fields", {}).items()})
         if record.exc_info:

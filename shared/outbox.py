@@ -11,7 +11,11 @@ service (its address comes from the sender's settings, see shared/services.py), 
 message type, and how messages are batched into one request. The routes themselves are declared in
 shared/routes.py (audit is one of them); this module knows no contract.
 
-Each service's first migration creates the table with `create_outbox_table()`.
+Each row also keeps the W3C `traceparent` of the span that wrote it (shared/tracing.py), so the relay's
+delivery continues the trace of the request that caused the message.
+
+Each service's first migration creates the table with `create_outbox_table()`, in the shape it first had;
+later columns come with their own migration (`add_outbox_traceparent()`).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from sqlalchemy import (
 )
 
 from shared.db import Query, Session
+from shared.tracing import current_traceparent
 
 # A target that answers one of these refused the content itself: retrying the same batch unchanged
 # cannot succeed, so the relay retries it row by row (a single bad row must not hold back the others).
@@ -71,7 +76,9 @@ class Route:
         return self.request_type(**{self.batch_field: messages})
 
 
-def outbox_table(metadata: MetaData) -> Table:
+def outbox_table(metadata: MetaData, *, traceparent: bool = True) -> Table:
+    """The outbox as the code uses it; `traceparent=False` is its first shape, before that column came."""
+    later = [Column("traceparent", Text)] if traceparent else []  # NULL: written outside any trace
     return Table(
         "outbox",
         metadata,
@@ -87,6 +94,7 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("attempts", Integer, nullable=False, server_default=text("0")),
         Column("last_error", Text),
         Column("delivered_at", DateTime(timezone=True)),
+        *later,
         PrimaryKeyConstraint("tenant_id", "event_id"),
         Index("outbox_pending_idx", "destination", "available_at", "position",
               postgresql_where=text("delivered_at IS NULL")),
@@ -94,9 +102,16 @@ def outbox_table(metadata: MetaData) -> Table:
 
 
 def create_outbox_table(op) -> None:
-    """Alembic DDL for the outbox; call from a service's first migration."""
+    """Alembic DDL for the outbox as first released; call from a service's first migration (only: released
+    migrations must keep building what they built)."""
     metadata = MetaData()
-    outbox_table(metadata).create(op.get_bind())
+    outbox_table(metadata, traceparent=False).create(op.get_bind())
+
+
+def add_outbox_traceparent(op) -> None:
+    """Alembic DDL of the traceparent column (issue 12). Nullable without a default: PostgreSQL only records
+    it in the catalog, however many rows the outbox holds; rows written before it deliver without a trace."""
+    op.add_column("outbox", Column("traceparent", Text))
 
 
 async def enqueue(session: Session, table: Table, route: Route, *, tenant_id: str, message: Message,
@@ -108,12 +123,12 @@ async def enqueue(session: Session, table: Table, route: Route, *, tenant_id: st
     event_id = event_id or str(uuid.uuid4())
     await session.execute(_insert(table), tenant_id=tenant_id, event_id=event_id, destination=route.destination,
                           message_type=message.DESCRIPTOR.full_name,
-                          message=message.SerializeToString(deterministic=True))
+                          message=message.SerializeToString(deterministic=True), traceparent=current_traceparent())
     return event_id
 
 
 @functools.cache
 def _insert(table: Table) -> Query:
     """INSERT of one outbox row into a service's outbox table, compiled once."""
-    return Query(table.insert().values(**{name: bindparam(name) for name in
-                                          ("tenant_id", "event_id", "destination", "message_type", "message")}))
+    columns = ("tenant_id", "event_id", "destination", "message_type", "message", "traceparent")
+    return Query(table.insert().values(**{name: bindparam(name) for name in columns}))

@@ -27,12 +27,16 @@ replicas may run side by side over the same outbox. Per destination ("route") it
 Delivery is at-least-once (a crash after the RPC and before step 3 redelivers after the lease);
 targets are idempotent on the event id, so the effect is exactly-once.
 
+Tracing: each delivery call runs in a CLIENT span that continues the trace stored with its rows
+(shared/tracing.delivery_span), and the call carries it as `traceparent` (shared/clients.py).
+
 Backlog (the visible metric): `backlog()` returns, per destination, the number of pending rows and
 the age of the oldest; the relay logs it every settings.outbox_backlog_log_seconds as
     {"message": "outbox backlog", "destination": "audit", "pending": 12, "oldest_age_seconds": 3.2, ...}
-(at INFO while rows are pending, WARNING once the oldest is older than 5 minutes), and keeps the
-latest figures in `relay.last_backlog`. Ad hoc: SELECT count(*), min(created_at) FROM outbox
-WHERE delivered_at IS NULL.
+(at INFO while rows are pending, WARNING once the oldest is older than 5 minutes), keeps the
+latest figures in `relay.last_backlog` and sets the gauges learning_outbox_pending and
+learning_outbox_oldest_pending_age_seconds (shared/metrics.py); rows delivered and failed attempts are
+counted as they happen. Ad hoc: SELECT count(*), min(created_at) FROM outbox WHERE delivered_at IS NULL.
 """
 
 from __future__ import annotations
@@ -48,10 +52,12 @@ from datetime import timedelta
 import grpc
 from sqlalchemy import Interval, Table, bindparam, func, select, tuple_
 
+from shared import metrics
 from shared.db import Database
 from shared.logging import log_fields
 from shared.outbox import Route
 from shared.settings import ServiceSettings
+from shared.tracing import delivery_span
 
 log = logging.getLogger("learning.outbox")
 
@@ -67,6 +73,7 @@ class OutboxMessage:
     message_type: str
     message: bytes
     attempts: int
+    traceparent: str | None = None  # of the request that wrote the row (shared/tracing.py)
 
 
 @dataclass(frozen=True)
@@ -170,37 +177,43 @@ class OutboxRelay:
             return 0, 0
         deliver = self.routes[destination]
         if not getattr(deliver, "batched", True):
-            return await self._deliver_one_by_one(deliver, batch)
+            return await self._deliver_one_by_one(destination, deliver, batch)
         try:
-            await deliver(batch)
+            await self._call(destination, deliver, batch)
         except PermanentDeliveryError as error:
             if len(batch) == 1:
-                await self._mark_failed(batch, error)
+                await self._mark_failed(destination, batch, error)
                 return 0, 1
-            return await self._deliver_one_by_one(deliver, batch)
+            return await self._deliver_one_by_one(destination, deliver, batch)
         except Exception as error:  # noqa: BLE001 - any delivery failure is retried later
-            await self._mark_failed(batch, error)
+            await self._mark_failed(destination, batch, error)
             return 0, len(batch)
-        await self._mark_delivered(batch)
+        await self._mark_delivered(destination, batch)
         return len(batch), 0
 
-    async def _deliver_one_by_one(self, deliver: Deliver, batch: Sequence[OutboxMessage]) -> tuple[int, int]:
+    async def _deliver_one_by_one(self, destination: str, deliver: Deliver,
+                                  batch: Sequence[OutboxMessage]) -> tuple[int, int]:
         """Each row on its own: a refused row is marked and skipped; a transient failure (target down)
         ends the batch, and the rows not yet tried back off with it instead of timing out one by one."""
         delivered = failed = 0
         for index, message in enumerate(batch):
             try:
-                await deliver([message])
+                await self._call(destination, deliver, [message])
             except PermanentDeliveryError as error:
-                await self._mark_failed([message], error)
+                await self._mark_failed(destination, [message], error)
                 failed += 1
             except Exception as error:  # noqa: BLE001 - any other failure is retried later
-                await self._mark_failed(batch[index:], error)
+                await self._mark_failed(destination, batch[index:], error)
                 return delivered, failed + len(batch) - index
             else:
-                await self._mark_delivered([message])
+                await self._mark_delivered(destination, [message])
                 delivered += 1
         return delivered, failed
+
+    @staticmethod
+    async def _call(destination: str, deliver: Deliver, rows: Sequence[OutboxMessage]) -> None:
+        with delivery_span(destination, (row.traceparent for row in rows)):
+            await deliver(rows)
 
     async def claim(self, destination: str) -> list[OutboxMessage]:
         t = self.table
@@ -217,15 +230,16 @@ class OutboxRelay:
             t.update()
             .where(tuple_(t.c.tenant_id, t.c.event_id).in_(select(pending.c.tenant_id, pending.c.event_id)))
             .values(available_at=lease_until)
-            .returning(t.c.tenant_id, t.c.event_id, t.c.position, t.c.message_type, t.c.message, t.c.attempts)
+            .returning(t.c.tenant_id, t.c.event_id, t.c.position, t.c.message_type, t.c.message, t.c.attempts,
+                       t.c.traceparent)
         )
         async with self.database.transaction() as session:
             rows = (await session.execute(claim)).all()
-        messages = [OutboxMessage(r.tenant_id, r.event_id, r.position, r.message_type, bytes(r.message), r.attempts)
-                    for r in rows]
+        messages = [OutboxMessage(r.tenant_id, r.event_id, r.position, r.message_type, bytes(r.message), r.attempts,
+                                  r.traceparent) for r in rows]
         return sorted(messages, key=lambda m: m.position)
 
-    async def _mark_delivered(self, batch: Sequence[OutboxMessage]) -> None:
+    async def _mark_delivered(self, destination: str, batch: Sequence[OutboxMessage]) -> None:
         t = self.table
         async with self.database.transaction() as session:
             await session.execute(
@@ -233,10 +247,12 @@ class OutboxRelay:
                 .where(tuple_(t.c.tenant_id, t.c.event_id).in_([(m.tenant_id, m.event_id) for m in batch]))
                 .values(delivered_at=func.now(), last_error=None)
             )
+        metrics.OUTBOX_DELIVERED.labels(destination).inc(len(batch))
 
-    async def _mark_failed(self, batch: Sequence[OutboxMessage], error: Exception) -> None:
+    async def _mark_failed(self, destination: str, batch: Sequence[OutboxMessage], error: Exception) -> None:
         t = self.table
         reason = _describe(error)
+        metrics.OUTBOX_FAILED.labels(destination, metrics.code_label(error)).inc(len(batch))
         log_fields(log, logging.WARNING, "outbox delivery failed", relay=self.name, rows=len(batch),
                    first_event_id=batch[0].event_id, error=reason)
         statement = (
@@ -279,6 +295,8 @@ class OutboxRelay:
                 log.warning("outbox relay: backlog query failed", exc_info=True)
             else:
                 for destination, figures in self.last_backlog.items():
+                    metrics.OUTBOX_PENDING.labels(destination).set(figures.pending)
+                    metrics.OUTBOX_OLDEST_AGE.labels(destination).set(figures.oldest_age_seconds)
                     if figures.pending:
                         level = logging.WARNING if figures.oldest_age_seconds > STALE_BACKLOG_SECONDS else logging.INFO
                         log_fields(log, level, "outbox backlog", relay=self.name, destination=destination,

@@ -2,7 +2,8 @@
 
 `ServiceHost` adds the request path (shared/request_path.py), grpc.health.v1 health (overall and per
 service), server reflection, background tasks (the outbox relay), a database
-liveness watch that flips health to NOT_SERVING while PostgreSQL is unreachable,
+liveness watch that flips health to NOT_SERVING while PostgreSQL is unreachable, the connection pool's
+figures for /metrics (shared/metrics.py, sampled every few seconds),
 and graceful shutdown: on SIGTERM/SIGINT health turns NOT_SERVING first, in-flight
 RPCs get `shutdown_grace_seconds` to finish, then background tasks stop and pools close.
 """
@@ -19,16 +20,22 @@ from collections.abc import Awaitable, Callable, Sequence
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection, reflection_pb2
 
+from shared import metrics
 from shared.auth import TokenVerifier
+from shared.background import every
 from shared.clients import MAX_MESSAGE_BYTES
 from shared.db import Database
+from shared.reflection import enable_reflection
 from shared.request_path import RequestPath
 
 log = logging.getLogger("learning.server")
 
 MAX_METADATA_BYTES = 16 * 1024
+# The health name Kubernetes liveness probes ask for: SERVING from start until shutdown whatever PostgreSQL
+# does, so a database outage takes pods out of rotation (readiness: "" and the service's name) without
+# restarting them all.
+LIVENESS = "liveness"
 
 Background = Callable[[asyncio.Event], Awaitable[None]]  # runs until the event is set
 
@@ -79,6 +86,11 @@ class ServiceHost:
         self._background = list(background)
         self._stopping = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
+        #: More fields for the "serving" line (e.g. the /metrics address, shared/entrypoint.py).
+        self.announce: dict[str, str] = {}
+        self._background.append(every(metrics.SAMPLE_SECONDS, metrics.PoolSampler(database.pool).sample,
+                                      "database pool figures"))
+        metrics.record_service(name)
         self.server = grpc.aio.server(
             options=[
                 ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
@@ -96,10 +108,8 @@ class ServiceHost:
         register(registrar)
         self.health = health.aio.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self.health, registrar)
-        reflected = [*self._service_names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
-                     reflection.SERVICE_NAME]
-        reflection.enable_server_reflection(reflected, self.server)
-        _serve_reflection_v1(reflected, self.server)
+        enable_reflection([*self._service_names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name],
+                          self.server)
         self.port = self.server.add_insecure_port(listen_address)
         if self.port == 0:
             raise RuntimeError(f"could not bind {listen_address}")
@@ -118,17 +128,18 @@ class ServiceHost:
 
     async def start(self) -> None:
         await self.server.start()
-        await self._set_health(health_pb2.HealthCheckResponse.SERVING)
+        await self._set_health(health_pb2.HealthCheckResponse.SERVING, LIVENESS)
         self._tasks = [asyncio.create_task(task(self._stopping)) for task in self._background]
         self._tasks.append(asyncio.create_task(self._watch_database()))
         # One machine-readable line on stdout: `make run` and the tests wait for it.
-        print(json.dumps({"event": "serving", "service": self.name, "address": self.address}), flush=True)
+        print(json.dumps({"event": "serving", "service": self.name, "address": self.address, **self.announce}),
+              flush=True)
 
     async def stop(self) -> None:
         if self._stopping.is_set():
             return
         self._stopping.set()
-        await self._set_health(health_pb2.HealthCheckResponse.NOT_SERVING)
+        await self._set_health(health_pb2.HealthCheckResponse.NOT_SERVING, LIVENESS)
         await self.server.stop(self._grace)
         for task in self._tasks:
             task.cancel()
@@ -150,8 +161,8 @@ class ServiceHost:
         await self.stop()
         print(json.dumps({"event": "stopped", "service": self.name}), file=sys.stdout, flush=True)
 
-    async def _set_health(self, status) -> None:
-        for service in ["", *self._service_names]:
+    async def _set_health(self, status, *also: str) -> None:
+        for service in ["", *self._service_names, *also]:
             await self.health.set(service, status)
 
     async def _watch_database(self) -> None:
@@ -168,19 +179,3 @@ class ServiceHost:
                     health_pb2.HealthCheckResponse.SERVING if ok else health_pb2.HealthCheckResponse.NOT_SERVING
                 )
 
-
-def _serve_reflection_v1(service_names: list[str], server: grpc.aio.Server) -> None:
-    """Also answer grpc.reflection.v1.ServerReflection, which current tools (grpcurl, Postman) try first.
-
-    grpcio-reflection only registers v1alpha; the v1 protocol is the same messages under a
-    new package name, so the v1alpha servicer serves it unchanged on the v1 method path.
-    """
-    servicer = reflection.aio.ReflectionServicer(service_names)
-    handler = grpc.stream_stream_rpc_method_handler(
-        servicer.ServerReflectionInfo,
-        request_deserializer=reflection_pb2.ServerReflectionRequest.FromString,
-        response_serializer=reflection_pb2.ServerReflectionResponse.SerializeToString,
-    )
-    server.add_generic_rpc_handlers(
-        (grpc.method_handlers_generic_handler("grpc.reflection.v1.ServerReflection", {"ServerReflectionInfo": handler}),)
-    )

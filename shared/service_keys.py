@@ -13,7 +13,11 @@ Development (`make run`, docker compose): `ensure_dev_keys(directory, services)`
     jwt-private.pem, jwt-public.pem    the development identity provider (signs .learning/dev-token)
     services/<name>.pem                each service's public key: the SERVICE_PUBLIC_KEYS_DIR of all
     service-private/<name>.pem         each service's private key: its own JWT_PRIVATE_KEY_FILE only
-    python -m shared.service_keys DIRECTORY [--readable]   (compose's `keys` step)
+    checkpoint-keys/<name>.pem         audit's and evidence's checkpoint keys (<PREFIX>_CHECKPOINT_SIGNING_KEY_FILE)
+    checkpoint-trusted/<name>.pem      their retired public keys, empty at first (..._CHECKPOINT_TRUSTED_KEYS_FILE)
+    certificate-keys/evidence.pem      evidence's certificate key (EVIDENCE_CERTIFICATE_SIGNING_KEY_FILE)
+    python -m shared.service_keys DIRECTORY [--readable]   (compose's `keys` step: all of the above)
+The Kubernetes manifests (deploy/k8s) mount their Secrets at the same paths under /keys.
 """
 
 from __future__ import annotations
@@ -76,6 +80,31 @@ def ensure_dev_keys(directory: Path, services: Iterable[str] = SERVICES) -> DevK
     return files
 
 
+# Services that sign checkpoints of their chains, and the one that signs certificates. Kept once created: a key
+# that changed at every start would leave what it signed unverifiable.
+CHECKPOINT_SIGNERS = ("audit", "evidence")
+CERTIFICATE_SIGNERS = ("evidence",)
+
+
+def ensure_dev_signing_keys(directory: Path) -> None:
+    """Create (once) the development checkpoint keys, their (empty) retired-key files and the certificate key."""
+    for name in CHECKPOINT_SIGNERS:
+        _ensure_private(directory / "checkpoint-keys" / f"{name}.pem")
+        trusted = directory / "checkpoint-trusted" / f"{name}.pem"
+        if not trusted.exists():
+            trusted.parent.mkdir(parents=True, exist_ok=True)
+            trusted.write_text("")  # no retired key yet; a rotation appends the old public key here
+    for name in CERTIFICATE_SIGNERS:
+        _ensure_private(directory / "certificate-keys" / f"{name}.pem")
+
+
+def _ensure_private(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(generate_keypair()[0])
+        path.chmod(0o600)
+
+
 def _ensure_pair(private_path: Path, public_path: Path) -> None:
     if private_path.exists() and public_path.exists():
         return
@@ -130,6 +159,7 @@ def main(argv: list[str]) -> None:
     --readable lets the services' unprivileged user read them (development volumes only)."""
     directory = Path(argv[0])
     ensure_dev_keys(directory)
+    ensure_dev_signing_keys(directory)
     if "--readable" in argv[1:]:
         for path in [directory, *directory.rglob("*")]:
             path.chmod(0o755 if path.is_dir() else 0o644)

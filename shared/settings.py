@@ -13,7 +13,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.service_keys import from_directory, from_json
-from shared.services import default_address
+from shared.services import SERVICES, default_address
 
 
 class ServiceSettings(BaseSettings):
@@ -57,6 +57,11 @@ class ServiceSettings(BaseSettings):
     #: Set by the supervisor of N workers, never by hand: this process is worker i and shares its port.
     worker_index: int | None = Field(default=None, ge=0)
 
+    #: host:port of the HTTP /metrics (Prometheus) of this service; unset: its default port from
+    #: shared/services.py (gRPC port + 1000); "" turns it off. One per service, however many workers
+    #: (shared/metrics_server.py).
+    metrics_address: str | None = None
+
     #: Seconds granted to in-flight RPCs on SIGTERM/SIGINT before they are cancelled.
     shutdown_grace_seconds: float = 10.0
     log_level: str = "INFO"
@@ -88,6 +93,13 @@ class ServiceSettings(BaseSettings):
     def service_name(self) -> str:
         """`catalog` for CATALOG_ settings: the service's name, and the subject of its own tokens."""
         return str(self.model_config.get("env_prefix", "")).rstrip("_").lower() or "service"
+
+    def metrics_listen_address(self) -> str:
+        """Where /metrics is served: the setting, else the service's default; "" when turned off."""
+        if self.metrics_address is not None:
+            return self.metrics_address
+        info = SERVICES.get(self.service_name)
+        return info.default_metrics_address if info is not None else ""
 
     def address_of(self, service: str) -> str:
         """host:port where `service` listens, as configured for this service (<PREFIX><SERVICE>_ADDRESS)."""

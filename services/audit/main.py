@@ -15,6 +15,7 @@ from shared.background import every
 from shared.checkpoints import CheckpointSettings
 from shared.db import Database
 from shared.entrypoint import ServiceDefinition
+from shared.metrics import SAMPLE_SECONDS, CheckpointLag
 from shared.server import ServiceHost
 from shared.services import default_address
 from shared.settings import ServiceSettings
@@ -40,13 +41,15 @@ async def build(settings: Settings) -> ServiceHost:
     key = settings.checkpoint_key()
     verifier = LogVerifier(settings.trusted_checkpoint_keys(key))
     api = AuditApi(work, verifier)
-    signer = CheckpointSigner(work, key, verifier, settings.checkpoint_policy())
+    lag = CheckpointLag("audit")
+    signer = CheckpointSigner(work, key, verifier, settings.checkpoint_policy(), lag)
     # One signer per process group is enough (worker 0, or the only process); replicas may sign at once
     # without harm (see services/audit/signer.py). Rounds come often enough for the time rule; the count
     # rule signs every N-th position whenever the round comes.
     interval = max(MIN_SIGNING_INTERVAL, min(settings.checkpoint_every_seconds / 2, MAX_SIGNING_INTERVAL))
     signs = settings.checkpoint_signer_enabled and not settings.worker_index
-    background = [every(interval, signer.step, "audit checkpoints signed")] if signs else []
+    background = [every(interval, signer.step, "audit checkpoints signed"),
+                  every(SAMPLE_SECONDS, lag.sample, "audit checkpoint lag")] if signs else []
     return ServiceHost.from_settings(
         settings,
         name="audit",

@@ -18,6 +18,7 @@ from datetime import datetime
 from services.audit import store
 from services.audit.verifier import LogVerifier
 from shared.checkpoints import AUDIT_LOG, Checkpoint, CheckpointPolicy, sign
+from shared.metrics import CheckpointLag
 from shared.signing import SigningKey
 from shared.timeutil import now_millis
 from shared.unit_of_work import UnitsOfWork
@@ -35,11 +36,13 @@ def positions(every: int, last: int, head: int) -> list[int]:
 
 
 class CheckpointSigner:
-    def __init__(self, work: UnitsOfWork, key: SigningKey, verifier: LogVerifier, policy: CheckpointPolicy) -> None:
+    def __init__(self, work: UnitsOfWork, key: SigningKey, verifier: LogVerifier, policy: CheckpointPolicy,
+                 lag: CheckpointLag | None = None) -> None:
         self.work = work
         self.key = key
         self.verifier = verifier
         self.policy = policy
+        self.lag = lag  # how far the signer is behind, for /metrics
 
     async def step(self) -> int:
         """One round over every tenant whose head moved; returns the number of checkpoints signed."""
@@ -47,10 +50,17 @@ class CheckpointSigner:
             candidates = await store.unsigned_heads(uow.session)
         now = now_millis()
         signed = 0
+        waiting: dict[str, float | None] = {}  # tenants left unsigned -> their newest checkpoint's time
         for tenant_id, head, latest in candidates:
+            done = 0
             if self.policy.due(head_sequence=head, last_sequence=latest.sequence if latest else 0,
                                last_time=latest.time if latest else None, now=now):
-                signed += await self.sign(tenant_id, head, latest, now)
+                done = await self.sign(tenant_id, head, latest, now)
+                signed += done
+            if not done:
+                waiting[tenant_id] = latest.time.timestamp() if latest else None
+        if self.lag is not None:
+            self.lag.round_done(waiting, signed)
         return signed
 
     async def sign(self, tenant_id: str, head: int, latest: Checkpoint | None, now: datetime) -> int:

@@ -34,7 +34,8 @@ class Link:
 
 @dataclass(frozen=True)
 class NewEvidence:
-    """A training evidence record about to be appended to its tenant's chain."""
+    """A training evidence record about to be appended to its tenant's chain (the store links it to the chain
+    head as it appends: chain_sequence, previous_hash and chain_hash as next_link computes them)."""
 
     tenant_id: str
     evidence_id: str
@@ -45,7 +46,6 @@ class NewEvidence:
     canonical_json: bytes
     content_hash: str
     generated_at: datetime
-    link: Link
 
 
 def next_link(last_sequence: int, last_chain_hash: str, content_hash: str) -> Link:

@@ -14,6 +14,7 @@ from shared.background import every
 from shared.checkpoints import CheckpointSettings
 from shared.db import Database
 from shared.entrypoint import ServiceDefinition
+from shared.metrics import SAMPLE_SECONDS, CheckpointLag
 from shared.outbox_relay import outbox_relay
 from shared.routes import AUDIT
 from shared.server import ServiceHost
@@ -45,9 +46,10 @@ class Settings(ServiceSettings, CheckpointSettings):
 async def build(settings: Settings) -> ServiceHost:
     database = Database.from_settings(settings)
     work = UnitsOfWork(database, service="evidence", outbox=tables.outbox, idempotency_keys=tables.idempotency_keys)
+    lag = CheckpointLag("evidence") if settings.checkpoint_signer_enabled else None
     api = EvidenceApi(work, SigningKey.load(settings.signing_key_pem(), purpose="EVIDENCE_CERTIFICATE_SIGNING_KEY"),
                       trusted=settings.trusted_checkpoint_keys(settings.checkpoint_key()),
-                      checkpoint_policy=settings.checkpoint_policy())
+                      checkpoint_policy=settings.checkpoint_policy(), checkpoint_lag=lag)
     background = []
     if settings.outbox_relay_enabled:
         # Delivers certificate.issued/revoked/expired and evidence.checkpoint_signed to the audit service.
@@ -57,6 +59,7 @@ async def build(settings: Settings) -> ServiceHost:
         # triggers a checkpoint soon after it is reached.
         background.append(every(min(settings.checkpoint_every_seconds, CHECKPOINT_POLL_SECONDS),
                                 api.sign_due_checkpoints, "evidence checkpoints signed"))
+        background.append(every(SAMPLE_SECONDS, lag.sample, "evidence checkpoint lag"))
     return ServiceHost.from_settings(
         settings,
         name="evidence",

@@ -9,7 +9,22 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import fields
 from datetime import datetime
 
-from sqlalchemy import Text, and_, any_, bindparam, cast, exists, func, literal, or_, select, true, tuple_, union_all
+from sqlalchemy import (
+    Text,
+    and_,
+    any_,
+    bindparam,
+    cast,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    true,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import insert
 
 from services.evidence.domain import (
@@ -31,6 +46,7 @@ from services.evidence.tables import (
 )
 from shared.checkpoints import EVIDENCE_LOG, Checkpoint
 from shared.db import Session
+from shared.errors import Aborted
 from shared.sql import Query, Row
 
 E, C, S, H, K = training_evidence, certificates, certificate_status_events, evidence_chain_heads, signing_keys
@@ -44,17 +60,36 @@ async def evidence_by_id(session: Session, tenant_id: str, evidence_id: str) -> 
         select(E).where(E.c.tenant_id == tenant_id, E.c.evidence_id == evidence_id))).first()
 
 
-# The record path's statements are built and compiled once (shared.sql.Query): building the CTE statement per
+# The record path is one statement, built and compiled once (shared.sql.Query): building the CTE statement per
 # call cost more than running it.
 _BY_SESSION = Query(select(E).where(E.c.tenant_id == bindparam("tenant_id"), E.c.session_id == bindparam("session_id")))
-_LOCK_HEAD = Query(
-    insert(H).values(tenant_id=bindparam("tenant_id"), last_sequence=0, last_chain_hash="")
-    .on_conflict_do_update(index_elements=[H.c.tenant_id], set_={"last_sequence": H.c.last_sequence})
-    .returning(H.c.last_sequence, H.c.last_chain_hash))
+_CREATE_HEAD = Query(insert(H).values(tenant_id=bindparam("tenant_id"), last_sequence=0, last_chain_hash="")
+                     .on_conflict_do_nothing(index_elements=[H.c.tenant_id]))
 
 
 def _append_statement() -> Query:
-    inserted = (insert(E).values({c.name: bindparam(c.name, type_=c.type) for c in E.c})
+    """Lock the tenant's chain head, insert the record linked to it and advance the head: one statement.
+
+    head:     the head row, locked FOR UPDATE (appends of one tenant queue here; after the wait, READ COMMITTED
+              hands over the head as the committed predecessor left it, so sequences have no gaps).
+    inserted: the record at last_sequence + 1, previous_hash = the head's hash and chain_hash =
+              sha256(ASCII(previous_hash + content_hash)) in hex (shared.canonical.chain_hash, computed by
+              PostgreSQL; verification recomputes it in Python). ON CONFLICT on the (tenant_id, session_id)
+              key inserts nothing when the session already has evidence.
+    advance:  the head moves to the inserted record (nothing to move when nothing was inserted).
+    The outer SELECT returns no row when the tenant has no head yet, one row with NULL record columns when the
+    session already had evidence, else the inserted record. PostgreSQL runs the UPDATE in WITH even though the
+    outer SELECT does not read it.
+    """
+    head = (select(H.c.tenant_id, H.c.last_sequence, H.c.last_chain_hash)
+            .where(H.c.tenant_id == bindparam("tenant_id")).with_for_update().cte("head"))
+    given = {c.name: bindparam(c.name, type_=c.type) for c in E.c
+             if c.name not in ("tenant_id", "chain_sequence", "previous_hash", "chain_hash")}
+    link = func.encode(func.sha256(func.convert_to(head.c.last_chain_hash + given["content_hash"],
+                                                   literal_column("'UTF8'"))), literal_column("'hex'"))
+    inserted = (insert(E).from_select([E.c.tenant_id, *given, E.c.chain_sequence, E.c.previous_hash, E.c.chain_hash],
+                                      select(head.c.tenant_id, *given.values(), head.c.last_sequence + 1,
+                                             head.c.last_chain_hash, link))
                 .on_conflict_do_nothing(constraint="training_evidence_session_key")
                 .returning(*E.c)
                 .cte("inserted"))
@@ -64,7 +99,7 @@ def _append_statement() -> Query:
                        updated_at=func.now())
                .returning(H.c.last_sequence)
                .cte("advance"))
-    return Query(select(inserted).add_cte(advance))
+    return Query(select(inserted).select_from(head.outerjoin(inserted, true())).add_cte(advance))
 
 
 _APPEND = _append_statement()
@@ -74,24 +109,22 @@ async def evidence_by_session(session: Session, tenant_id: str, session_id: str)
     return (await session.execute(_BY_SESSION, tenant_id=tenant_id, session_id=session_id)).first()
 
 
-async def lock_chain_head(session: Session, tenant_id: str) -> tuple[int, str]:
-    """Lock the tenant's chain head (creating it at 0) until commit; returns (last_sequence, last_hash).
-
-    Every append of the tenant waits here, so chain_sequence has no gaps and previous_hash is always the
-    committed predecessor's chain_hash. One statement: the no-op DO UPDATE takes the row lock and
-    returns the current head, whether the row was just created or not.
-    """
-    row = (await session.execute(_LOCK_HEAD, tenant_id=tenant_id)).one()
-    return row.last_sequence, row.last_chain_hash
-
-
 async def append_evidence(session: Session, new: NewEvidence) -> Row | None:
-    """Insert the record and advance the (locked) chain head in one statement; the inserted row, or None
-    if the session already had evidence (the UNIQUE (tenant_id, session_id) constraint decides, the head
-    stays put). PostgreSQL runs the UPDATE in WITH even though the outer SELECT does not read it."""
-    values = {f.name: getattr(new, f.name) for f in fields(new) if f.name != "link"}
-    return (await session.execute(_APPEND, **values, chain_sequence=new.link.chain_sequence,
-                                  previous_hash=new.link.previous_hash, chain_hash=new.link.chain_hash)).first()
+    """Append the record to its tenant's chain; the inserted row, or None if the session already had evidence
+    (the UNIQUE (tenant_id, session_id) key decides, the head stays put).
+
+    One statement (_append_statement), so it needs no transaction block: on a session that autocommits it is
+    one round trip, and the head's row lock is held only while it runs and commits. A tenant's first record
+    finds no head row: it is created (at 0, "") and the statement runs again; concurrent first records of a new
+    tenant all try to create it (ON CONFLICT DO NOTHING) and then queue on its lock like any other appends."""
+    values = {f.name: getattr(new, f.name) for f in fields(new)}
+    for _ in range(3):
+        row = (await session.execute(_APPEND, values)).first()
+        if row is not None:
+            return row if row.evidence_id is not None else None
+        await session.execute(_CREATE_HEAD, tenant_id=new.tenant_id)
+    # Only a head row deleted again between the two statements gets here (someone is tampering with the chain).
+    raise Aborted("the tenant's evidence chain head disappeared while appending; retry")
 
 
 async def chain_head(session: Session, tenant_id: str) -> Row | None:

@@ -24,6 +24,7 @@ def test_catalog_runs_as_its_own_process_and_stops_cleanly_on_sigterm(catalog_db
     env.update({
         "CATALOG_DATABASE_URL": catalog_db.runtime_url,
         "CATALOG_LISTEN_ADDRESS": "127.0.0.1:0",
+        "CATALOG_METRICS_ADDRESS": "127.0.0.1:0",
         **tokens.env("catalog", "CATALOG_"),  # keys: the private one signs the relay's calls to audit
         "CATALOG_AUDIT_ADDRESS": "127.0.0.1:1",  # no audit here: events stay queued
         "CATALOG_SHUTDOWN_GRACE_SECONDS": "2",

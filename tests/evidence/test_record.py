@@ -37,6 +37,44 @@ def test_ten_concurrent_calls_for_one_session_store_one_record(evidence_stub, se
     assert head == (1,)
 
 
+def _append_concurrently(stub, md, tenant, n):
+    requests = [builders.request(tenant, modules=1, questions=2) for _ in range(n)]
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        return list(pool.map(lambda r: record(stub, md, r), requests))
+
+
+def _assert_gap_free_chain(stub, auditor_md, owner_sql, tenant, responses, length):
+    assert all(r.created for r in responses)
+    links = sorted((r.training_evidence.chain_sequence, r.training_evidence.previous_hash,
+                    r.training_evidence.chain_hash) for r in responses)
+    stored = owner_sql.execute("SELECT chain_sequence, previous_hash, chain_hash FROM training_evidence "
+                               "WHERE tenant_id = %s ORDER BY chain_sequence", (tenant,)).fetchall()
+    assert [s for s, _, _ in stored] == list(range(1, length + 1))  # no gap, no duplicate
+    assert [tuple(row) for row in stored[-len(responses):]] == links  # each answered its own link
+    for (_, _, before), (_, previous, _) in zip(stored, stored[1:], strict=False):
+        assert previous == before
+    head = owner_sql.execute("SELECT last_sequence, last_chain_hash FROM evidence_chain_heads WHERE tenant_id = %s",
+                             (tenant,)).fetchone()
+    assert tuple(head) == (length, stored[-1][2])
+    chain = stub.VerifyEvidenceChain(spb.VerifyEvidenceChainRequest(tenant_id=tenant), metadata=auditor_md)
+    assert chain.valid and chain.records_checked == length and chain.head_chain_hash == stored[-1][2]
+
+
+def test_first_records_of_a_new_tenant_at_once_start_one_gap_free_chain(evidence_stub, service_md, auditor_md,
+                                                                          tenant, evidence_owner_sql):
+    # No chain head yet: every caller finds none, creates it (only one insert wins) and appends behind its lock.
+    responses = _append_concurrently(evidence_stub, service_md, tenant, 12)
+    _assert_gap_free_chain(evidence_stub, auditor_md, evidence_owner_sql, tenant, responses, 12)
+
+
+def test_concurrent_appends_of_one_tenant_stay_gap_free(evidence_stub, service_md, auditor_md, tenant,
+                                                        evidence_owner_sql):
+    first = record(evidence_stub, service_md, builders.request(tenant, modules=1, questions=2))
+    assert first.training_evidence.chain_sequence == 1 and first.training_evidence.previous_hash == ""
+    responses = _append_concurrently(evidence_stub, service_md, tenant, 12)
+    _assert_gap_free_chain(evidence_stub, auditor_md, evidence_owner_sql, tenant, responses, 13)
+
+
 def test_retry_with_same_body_returns_existing_and_different_body_is_already_exists(evidence_stub, service_md, tenant):
     req = builders.request(tenant)
     first = record(evidence_stub, service_md, req)

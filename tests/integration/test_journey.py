@@ -374,3 +374,44 @@ def test_quizzes_reviews_and_maturity_reach_progress_and_audit(system, tokens, t
         counts = _audit_counts(c)
         assert all(counts[key] == n for key, n in expected.items()), counts
         assert c.audit.VerifyAuditLog(audit_pb.VerifyAuditLogRequest(tenant_id=tenant), metadata=c.auditor_md).valid
+
+
+def test_one_trace_follows_an_evaluated_session_to_evidence_progress_and_audit(system, tokens, tenant):
+    """The client's W3C traceparent on EvaluateTrainingSession travels through three outboxes: assessment ->
+    evidence (the evidence record), progress (the result) and audit; progress -> evidence (the certificate the
+    passed course earns); evidence -> audit (certificate.issued). Every one of those calls is served in the
+    client's trace: the JSON log line of each, in each process, carries its trace id."""
+    trace_id = uuid.uuid4().hex
+    traceparent = f"00-{trace_id}-{uuid.uuid4().hex[:16]}-01"
+    with ExitStack() as stack:
+        c = Clients(system, tokens, tenant, stack)
+        course = publish_course(c)
+        ref = common_pb2.CourseVersionRef(course_id=course["course_id"], version=course["version"])
+        c.progress.RecordProgressEvents(psvc.RecordProgressEventsRequest(tenant_id=c.tenant, events=[
+            pres.ProgressEvent(event_id=str(uuid.uuid4()), user_id=c.learner, course=ref,
+                               item_kind=pres.ITEM_KIND_LESSON, item_id=lesson, kind=kind,
+                               occur_time={"seconds": int(time.time()) - 5})
+            for lesson, kind in ((course["scenario"], pres.EVENT_KIND_COMPLETED),
+                                 (course["video"], pres.EVENT_KIND_VIEWED))]), metadata=c.learner_md)
+        session = c.assessment.StartTrainingSession(asvc.StartTrainingSessionRequest(
+            tenant_id=c.tenant, request_id=str(uuid.uuid4()), employee_id=c.learner, course=ref,
+            policy=ares.TrainingPolicy(pass_threshold=0.7, max_attempts=3, role_profile_id="category-buyer",
+                                       role_profile_version=2, app_version="2.1.0")), metadata=c.learner_md).session
+        for item_id, fields in course["right"].items():
+            c.assessment.SubmitTrainingAnswer(asvc.SubmitTrainingAnswerRequest(
+                tenant_id=c.tenant, session_id=session.session_id, item_id=item_id, attempt_number=1, **fields),
+                metadata=c.learner_md)
+        evaluated = c.assessment.EvaluateTrainingSession(asvc.EvaluateTrainingSessionRequest(
+            tenant_id=c.tenant, session_id=session.session_id, attempt_number=1),
+            metadata=(*c.learner_md, ("traceparent", traceparent))).session
+        assert evaluated.status == ares.TRAINING_SESSION_STATUS_PASSED
+    served = {("assessment", "EvaluateTrainingSession"), ("evidence", "RecordTrainingEvidence"),
+              ("progress", "RecordProgressEvents"), ("audit", "RecordEvents"), ("evidence", "IssueCertificate")}
+
+    def in_the_trace():
+        seen = {(name, line["method"].rsplit("/", 1)[1]) for name in {n for n, _ in served}
+                for line in system[name].logs()
+                if line.get("message") == "rpc" and line.get("trace_id") == trace_id and line.get("code") == "OK"}
+        return served <= seen or None
+
+    assert _eventually(in_the_trace), f"calls served in trace {trace_id}: missing some of {served}"

@@ -67,6 +67,7 @@ def test_make_run_migrates_first_and_no_serving_process_holds_owner_or_superuser
         run.migrate_all(databases)  # at head already: a second run changes nothing and succeeds
         shell = {**os.environ, "LEARNING_DATABASE_URL": admin_url,
                  **{f"{SERVICES[name].prefix}LISTEN_ADDRESS": "127.0.0.1:0" for name in SERVICES},
+                 **{f"{SERVICES[name].prefix}METRICS_ADDRESS": "127.0.0.1:0" for name in SERVICES},
                  **{f"{SERVICES[name].prefix}MIGRATION_DATABASE_URL": db.owner_url for name, db in databases.items()}}
         addresses = run.listen_addresses(shell)
         keys = ensure_dev_keys(tmp_path)

@@ -38,12 +38,13 @@ def test_compose_follows_the_table():
     for name in _present():
         info, service = SERVICES[name], compose[name]
         env = service["environment"]
-        assert service["ports"] == [f"{info.port}:{info.port}"]
+        assert service["ports"] == [f"{info.port}:{info.port}", f"{info.metrics_port}:{info.metrics_port}"]
         assert env[f"{info.prefix}LISTEN_ADDRESS"] == f"0.0.0.0:{info.port}"
         assert f"127.0.0.1:{info.port}" in service["healthcheck"]["test"]
         assert env[f"{info.prefix}DATABASE_URL"].endswith(f"/{info.database}")
         for key, value in env.items():
-            if (match := re.fullmatch(rf"{info.prefix}([A-Z]+)_ADDRESS", key)) and match.group(1) != "LISTEN":
+            match = re.fullmatch(rf"{info.prefix}([A-Z]+)_ADDRESS", key)
+            if match and match.group(1) not in ("LISTEN", "METRICS"):
                 other = match.group(1).lower()
                 assert value == f"{other}:{SERVICES[other].port}", key
 

@@ -12,6 +12,7 @@ import pytest
 
 from learning.catalog.v1 import catalog_service_pb2 as svc
 from learning.catalog.v1 import catalog_service_pb2_grpc
+from tests.support.metrics import scrape
 from tests.support.processes import ServiceProcess, service_env
 
 CHANNELS = 16  # the kernel spreads connections, not calls: 16 connections all on one of 2 workers is 1 in 32,768
@@ -43,6 +44,10 @@ def test_two_workers_serve_one_port_and_stop_together_on_sigterm(two_workers, to
             stub = catalog_service_pb2_grpc.CatalogServiceStub(channel)
             stub.CreateCourse(svc.CreateCourseRequest(tenant_id=tenant, title=f"Course {index}"), metadata=md, timeout=10)
     assert two_workers.healthy()
+    # One /metrics for the service, served by the supervisor, adding up what every worker recorded.
+    figures = scrape(serving["metrics"])
+    assert figures.value("grpc_server_handled_total", grpc_method="CreateCourse", grpc_code="OK") == CHANNELS
+    assert figures.value("learning_service_info", service="catalog") == 1
     assert two_workers.stop() == 0
     served_by = {json.loads(line)["pid"] for line in two_workers.stderr_tail(10_000).splitlines()
                  if line.startswith("{") and json.loads(line).get("message") == "rpc"

@@ -9,9 +9,9 @@
 
 Every service prints one JSON line {"event": "serving", "address": ...} on stdout when it serves
 (shared/server.py); other JSON lines on stdout are kept in `events`. stderr (the JSON logs) goes to
-a temporary file whose tail is shown when a start fails. `free_port()` gives a port to pin a
-service's address across restarts. `service_env(name, database, tokens)` builds the environment
-a service needs from the conftest fixtures.
+a temporary file whose tail is shown when a start fails, and `logs()` parses it. `free_port()` gives a
+port to pin a service's address across restarts. `service_env(name, database, tokens)` builds the
+environment a service needs from the conftest fixtures (its /metrics on a free port: `metrics_address`).
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ def service_env(name: str, database, tokens, *, listen_address: str = "127.0.0.1
     env = {
         "DATABASE_URL": database.runtime_url,
         "LISTEN_ADDRESS": listen_address,
+        "METRICS_ADDRESS": "127.0.0.1:0",  # a fixed default port would collide across concurrent runs
         **{key.upper(): value for key, value in tokens.settings_env(name).items()},
         "SHUTDOWN_GRACE_SECONDS": "2",
         **{key.upper(): str(value) for key, value in extra.items()},
@@ -63,6 +64,7 @@ class ServiceProcess:
         self.name = name or " ".join(args[-1:])
         self.process: subprocess.Popen | None = None
         self.address = ""
+        self.metrics_address = ""  # host:port of its /metrics, when it serves one
         self.events: list[dict] = []
         self._changed = threading.Condition()
         self._stderr = tempfile.TemporaryFile(mode="w+b")
@@ -89,6 +91,7 @@ class ServiceProcess:
         threading.Thread(target=self._read, args=(self.process,), daemon=True, name=f"{self.name}-stdout").start()
         serving = self.wait_for(lambda e: e.get("event") == "serving", timeout)
         self.address = serving.get("address", "")
+        self.metrics_address = serving.get("metrics", "")
         return self
 
     def stop(self, timeout: float = 30.0) -> int:
@@ -160,6 +163,21 @@ class ServiceProcess:
     def stderr_tail(self, lines: int = 40) -> str:
         self._stderr.seek(0)
         return "\n".join(self._stderr.read().decode(errors="replace").splitlines()[-lines:])
+
+    def logs(self) -> list[dict]:
+        """Every JSON log line written to stderr so far (since the first start), parsed."""
+        # pread leaves the file offset alone: the running process shares it and writes at it.
+        descriptor = self._stderr.fileno()
+        written = os.pread(descriptor, os.fstat(descriptor).st_size, 0)
+        lines = []
+        for line in written.decode(errors="replace").splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(entry, dict):
+                lines.append(entry)
+        return lines
 
     def __enter__(self) -> ServiceProcess:
         return self

@@ -10,19 +10,22 @@ from __future__ import annotations
 from learning.evidence.v1 import evidence_service_pb2_grpc
 from services.evidence.api import certificates, chain, checkpoints, training_evidence
 from shared.checkpoints import CheckpointPolicy, TrustedKeys
+from shared.metrics import CheckpointLag
 from shared.signing import SigningKey
 from shared.unit_of_work import UnitsOfWork
 
 
 class EvidenceApi(evidence_service_pb2_grpc.EvidenceServiceServicer):
     def __init__(self, work: UnitsOfWork, key: SigningKey, *, trusted: TrustedKeys,
-                 checkpoint_policy: CheckpointPolicy | None = None) -> None:
+                 checkpoint_policy: CheckpointPolicy | None = None,
+                 checkpoint_lag: CheckpointLag | None = None) -> None:
         self.work = work  # one transaction per RPC, with this service's outbox and idempotency keys
         self.key = key    # signs new certificates
         # Chain checkpoints: signed with trusted.current, checked with every trusted key (never the database's).
         self.trusted = trusted
         self.checkpoint_key = trusted.current
         self.checkpoint_policy = checkpoint_policy or CheckpointPolicy()
+        self.checkpoint_lag = checkpoint_lag  # how far the background signer is behind, for /metrics
 
     async def sign_due_checkpoints(self) -> int:
         """One round of the background checkpoint signer (shared.background.every)."""

@@ -43,11 +43,18 @@ async def sign_due_checkpoints(api, tenant_id: str | None = None) -> int:
     async with api.work.read() as uow:
         candidates = await store.checkpoint_candidates(uow.session, tenant_id)
     signed = 0
+    waiting: dict[str, float | None] = {}  # tenants left unsigned -> their newest checkpoint's time
     for candidate in candidates:
+        done = False
         if api.checkpoint_policy.due(head_sequence=candidate.last_sequence,
                                      last_sequence=candidate.checkpoint_sequence or 0,
                                      last_time=candidate.checkpoint_time, now=now_millis()):
-            signed += await sign_checkpoint(api, candidate.tenant_id)
+            done = await sign_checkpoint(api, candidate.tenant_id)
+            signed += done
+        if not done:
+            waiting[candidate.tenant_id] = candidate.checkpoint_time.timestamp() if candidate.checkpoint_time else None
+    if tenant_id is None and api.checkpoint_lag is not None:  # a whole round: the lag of /metrics
+        api.checkpoint_lag.round_done(waiting, signed)
     return signed
 
 

@@ -9,7 +9,7 @@ from services.evidence import domain, store
 from services.evidence.convert import training_evidence as convert
 from services.evidence.validate import training_evidence as validate
 from shared.auth import ADMIN, AUDITOR, SERVICE, authorize, authorize_service
-from shared.canonical import canonical_json, sha256_hex
+from shared.canonical import sha256_hex
 from shared.errors import AlreadyExists, NotFound
 from shared.pagination import TIME, UUID, PageTokens
 from shared.timeutil import now_millis
@@ -32,28 +32,27 @@ async def record_training_evidence(api, request, context):
     authorize_service(request.tenant_id, RECORD_SERVICES)
     record = validate.record(request)
     tenant = record.tenant_id
-    document = convert.to_canonical(record.evidence)
-    canonical = canonical_json(document)
+    canonical = convert.canonical_bytes(record.evidence)  # RFC 8785 of convert.to_canonical(record.evidence)
     validate.canonical_size(canonical)
     content_hash = sha256_hex(canonical)
-    new = None
-    async with api.work(context) as uow:
-        # Retries (e.g. outbox redeliveries) are answered without touching the chain lock.
-        existing = await store.evidence_by_session(uow.session, tenant, record.session_id)
-        if existing is None:
-            last_sequence, last_hash = await store.lock_chain_head(uow.session, tenant)
-            new = await store.append_evidence(uow.session, domain.NewEvidence(
-                tenant_id=tenant, evidence_id=str(uuid.uuid4()), session_id=record.session_id,
-                employee_id=record.employee_id, schema_version=record.schema_version,
-                session_status=document["session"]["status"], canonical_json=canonical, content_hash=content_hash,
-                generated_at=now_millis(), link=domain.next_link(last_sequence, last_hash, content_hash)))
-            if new is None:
-                # A concurrent call for the same session committed first (we waited on its chain lock).
-                existing = await store.evidence_by_session(uow.session, tenant, record.session_id)
-    # The proto is built after commit, so the tenant's chain lock is held only for the SQL.
+    # One statement appends (store.append_evidence), atomic on its own: the unit without a transaction block
+    # (`work.read`) saves BEGIN and COMMIT. A retry (e.g. an outbox redelivery) inserts nothing and is answered
+    # from the stored record.
+    async with api.work.read(context) as uow:
+        new = await store.append_evidence(uow.session, domain.NewEvidence(
+            tenant_id=tenant, evidence_id=str(uuid.uuid4()), session_id=record.session_id,
+            employee_id=record.employee_id, schema_version=record.schema_version,
+            session_status=convert.SESSION_STATUS[record.evidence.session.status], canonical_json=canonical,
+            content_hash=content_hash, generated_at=now_millis()))
+        existing = None if new is not None else \
+            await store.evidence_by_session(uow.session, tenant, record.session_id)
+    # The proto is built after the statement, so the tenant's chain lock is held only for the SQL.
     if new is not None:
-        return spb.RecordTrainingEvidenceResponse(
-            training_evidence=convert.training_evidence(new, convert.from_canonical(document)), created=True)
+        # The stored body: the validated request's when the canonical form keeps it as is (the usual case; no
+        # walk over it), else rebuilt from the canonical bytes as Get does.
+        body = record.evidence if record.stored_form else convert.stored_body(canonical)
+        return spb.RecordTrainingEvidenceResponse(training_evidence=convert.training_evidence(new, body),
+                                                  created=True)
     if existing.content_hash != content_hash or existing.schema_version != record.schema_version:
         raise AlreadyExists(
             "training_evidence", str(existing.evidence_id),

@@ -4,18 +4,23 @@ The body mapping is the contract's (evidence_resources.proto file comment): came
 fields always present (null when unset), "Omitted when unset" keys left out, timestamps as
 "YYYY-MM-DDTHH:MM:SS.sssZ" truncated to milliseconds, enums as their seed strings. `to_canonical`
 and `from_canonical` are exact inverses over valid bodies, which is what makes Get/List round-trip
-to the hashed bytes.
+to the hashed bytes. `canonical_bytes` is the record path's shortcut to `canonical_json(to_canonical(body))`:
+the same bytes, written straight from the message.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+from datetime import UTC, datetime
 
 from google.protobuf.message import Message
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from learning.evidence.v1 import evidence_resources_pb2 as pb
 from learning.evidence.v1 import evidence_service_pb2 as spb
 from services.evidence.domain import Problem, ProblemKind
+from shared.canonical import canonical_json, fast_float, json_string
 from shared.sql import Row
 from shared.timeutil import format_millis, parse_millis, to_timestamp
 
@@ -25,6 +30,9 @@ SESSION_STATUS = {pb.SESSION_STATUS_PASSED: "passed", pb.SESSION_STATUS_EXHAUSTE
 SESSION_STATUS_VALUE = {name: value for value, name in SESSION_STATUS.items()}
 RESPONSE_TYPE = {pb.RESPONSE_TYPE_MULTIPLE_CHOICE: "multiple-choice", pb.RESPONSE_TYPE_FREE_TEXT: "free-text"}
 RESPONSE_TYPE_VALUE = {name: value for value, name in RESPONSE_TYPE.items()}
+_SESSION_STATUS_JSON = {value: json_string(name) for value, name in SESSION_STATUS.items()}
+_RESPONSE_TYPE_JSON = {value: json_string(name) for value, name in RESPONSE_TYPE.items()}
+_str = json_string
 PROBLEM_KIND = {ProblemKind.CONTENT_HASH_MISMATCH: pb.EVIDENCE_PROBLEM_KIND_CONTENT_HASH_MISMATCH,
                 ProblemKind.CHAIN_LINK_BROKEN: pb.EVIDENCE_PROBLEM_KIND_CHAIN_LINK_BROKEN,
                 ProblemKind.SEQUENCE_GAP: pb.EVIDENCE_PROBLEM_KIND_SEQUENCE_GAP,
@@ -40,7 +48,7 @@ def training_evidence(row: Row, body: pb.EvidenceBody | None = None) -> pb.Train
     """The stored record; the body is rebuilt from the stored canonical bytes (the hashed truth) unless
     the caller already holds it rebuilt."""
     if body is None:
-        body = from_canonical(json.loads(row.canonical_json))
+        body = stored_body(row.canonical_json)
     return pb.TrainingEvidence(
         evidence_id=str(row.evidence_id), tenant_id=row.tenant_id, session_id=str(row.session_id),
         employee_id=str(row.employee_id), schema_version=row.schema_version, evidence=body,
@@ -136,6 +144,115 @@ def to_canonical(body: pb.EvidenceBody) -> dict:
             ],
         },
     }
+
+
+# --------------------------------------------------------------------------- proto -> canonical bytes
+
+class _Reference(Exception):
+    """A number whose canonical text Python does not write: the body takes the reference path."""
+
+
+def _num(value: float) -> str:
+    """The canonical text of a body's double, as `_number` and RFC 8785 write it."""
+    if value.is_integer():
+        if abs(value) < 2**53:
+            return str(int(value))  # 1.0 -> 1, -0.0 -> 0
+    elif fast_float(value):
+        return repr(value)
+    raise _Reference
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(day: int) -> str:
+    t = datetime.fromtimestamp(day * 86_400, UTC)
+    return f'"{t.year:04d}-{t.month:02d}-{t.day:02d}T'
+
+
+def _time(ts: Timestamp) -> str:
+    """format_millis, quoted (the date of each day computed once)."""
+    day, second = divmod(ts.seconds, 86_400)
+    hours, second = divmod(second, 3600)
+    minutes, second = divmod(second, 60)
+    return f'{_day(day)}{hours:02d}:{minutes:02d}:{second:02d}.{ts.nanos // 1_000_000:03d}Z"'
+
+
+def _answer_json(a: pb.AnswerEvidence) -> str:
+    text = f'"freeTextResponse":{_str(a.free_text_response)},' if a.HasField("free_text_response") else ""
+    if a.HasField("llm_rationale"):
+        text += f'"llmRationale":{_str(a.llm_rationale)},'
+    text += f'"score":{_num(a.score)},'
+    if a.HasField("selected_option"):
+        text += f'"selectedOption":{_str(a.selected_option)},'
+    return f'{{{text}"submittedAt":{_time(a.submit_time)}}}'
+
+
+def _options_json(item) -> str:
+    if item.response_type != pb.RESPONSE_TYPE_MULTIPLE_CHOICE:
+        return ""
+    return '"options":[' + ",".join([f'{{"key":{_str(o.key)},"text":{_str(o.text)}}}' for o in item.options]) + "],"
+
+
+def _scenario_json(x: pb.ScenarioEvidence) -> str:
+    return (f'{{"employeeAnswer":{_answer_json(x.employee_answer)},"narrative":{_str(x.narrative)},'
+            f'{_options_json(x)}"responseType":{_RESPONSE_TYPE_JSON[x.response_type]},'
+            f'"scenarioId":{_str(x.scenario_id)}}}')
+
+
+def _question_json(x: pb.QuizQuestionEvidence) -> str:
+    return (f'{{"employeeAnswer":{_answer_json(x.employee_answer)},{_options_json(x)}'
+            f'"questionId":{_str(x.question_id)},"questionText":{_str(x.question_text)},'
+            f'"responseType":{_RESPONSE_TYPE_JSON[x.response_type]}}}')
+
+
+def _module_json(m: pb.ModuleEvidence) -> str:
+    return (f'{{"completedAt":{_time(m.completed_time) if m.HasField("completed_time") else "null"},'
+            f'"moduleIndex":{m.module_index},'
+            f'"moduleScore":{_num(m.module_score) if m.HasField("module_score") else "null"},'
+            f'"quizQuestions":[{",".join([_question_json(x) for x in m.quiz_questions])}],'
+            f'"scenarios":[{",".join([_scenario_json(x) for x in m.scenarios])}],'
+            f'"title":{_str(m.title)},"topicArea":{_str(m.topic_area)}}}')
+
+
+def _module_score_json(ms: pb.ModuleScore) -> str:
+    return (f'{{"moduleIndex":{ms.module_index},"score":{_num(ms.score) if ms.HasField("score") else "null"},'
+            f'"title":{_str(ms.title)}}}')
+
+
+def _body_json(body: pb.EvidenceBody) -> str:
+    s, a, o = body.session, body.policy_attestation, body.outcome
+    passed = ("true" if o.passed else "false") if o.HasField("passed") else "null"
+    weak = f'[{",".join([_str(w) for w in o.weak_areas.topic_areas])}]' if o.HasField("weak_areas") else "null"
+    return (f'{{"modules":[{",".join([_module_json(m) for m in body.modules])}],'
+            f'"outcome":{{"aggregateScore":{_num(o.aggregate_score) if o.HasField("aggregate_score") else "null"},'
+            f'"moduleScores":[{",".join([_module_score_json(ms) for ms in o.module_scores])}],'
+            f'"passThreshold":{_num(o.pass_threshold)},"passed":{passed},"weakAreas":{weak}}},'
+            f'"policyAttestation":{{"appVersion":{_str(a.app_version)},"configHash":{_str(a.config_hash)},'
+            f'"maxAttempts":{a.max_attempts},"passThreshold":{_num(a.pass_threshold)},'
+            f'"roleProfileId":{_str(a.role_profile_id)},"roleProfileVersion":{a.role_profile_version}}},'
+            f'"session":{{"attemptNumber":{s.attempt_number},'
+            f'"completedAt":{_time(s.completed_time) if s.HasField("completed_time") else "null"},'
+            f'"createdAt":{_time(s.create_time)},"employeeId":{_str(s.employee_id)},'
+            f'"sessionId":{_str(s.session_id)},"status":{_SESSION_STATUS_JSON[s.status]},'
+            f'"tenantId":{_str(s.tenant_id)},"totalAttempts":{s.total_attempts}}}}}')
+
+
+def canonical_bytes(body: pb.EvidenceBody) -> bytes:
+    """The RFC 8785 bytes of `to_canonical(body)` (what is hashed and stored), written straight from the message.
+
+    The record path's hot spot: building the document and encoding it walked the body twice (~0.5 ms for a
+    five-module session), this walks it once (~0.2 ms). Keys are written in RFC 8785 order (code point order;
+    they are ASCII), strings with the escaping of shared.canonical's fast path, numbers as `_num` says; a
+    number Python cannot write canonically (a score below 1e-4) sends the body to shared.canonical instead.
+    tests/evidence/test_canonical_bytes.py holds it to `rfc8785` byte for byte over generated bodies."""
+    try:
+        return _body_json(body).encode()  # a message's strings are Unicode text (no lone surrogates)
+    except _Reference:
+        return canonical_json(to_canonical(body))
+
+
+def stored_body(canonical: bytes) -> pb.EvidenceBody:
+    """The body a record's stored canonical bytes say (what Get returns)."""
+    return from_canonical(json.loads(canonical))
 
 
 # ------------------------------------------------------------------------------------ JSON -> proto

@@ -5,6 +5,7 @@ Violations are named by proto path (e.g. `evidence.modules[2].quiz_questions[0].
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from google.protobuf import unknown_fields
@@ -15,7 +16,7 @@ from learning.evidence.v1 import evidence_service_pb2 as spb
 from services.evidence.convert.training_evidence import RESPONSE_TYPE, SESSION_STATUS
 from services.evidence.domain import CURRENT_SCHEMA_VERSION, EvidenceFilter
 from shared.pagination import page_size
-from shared.timeutil import truncate_millis
+from shared.timeutil import EARLIEST_RECORDED_SECONDS, MAX_TIMESTAMP_SECONDS, truncate_millis
 from shared.validation import Violations
 
 # Bounds the seed leaves open; chosen so a realistic body fits comfortably in one 8 MiB message.
@@ -40,6 +41,10 @@ class RecordInput:
     schema_version: int
     #: The body to canonicalize and hash, its session ids already in lower case.
     evidence: pb.EvidenceBody
+    #: Whether `evidence` already is what the canonical form keeps of it (every time at millisecond precision,
+    #: no negative zero, nothing undeclared inside a timestamp): then it is the stored body as is, and
+    #: convert.from_canonical(convert.to_canonical(evidence)) would rebuild an equal message.
+    stored_form: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,7 @@ class ListInput:
 
 
 def record(request: spb.RecordTrainingEvidenceRequest) -> RecordInput:
-    v = Violations()
+    v, stored_form = Violations(), False
     session_id = v.uuid(request.session_id, "session_id")
     employee_id = v.uuid(request.employee_id, "employee_id")
     v.check(request.schema_version in (0, CURRENT_SCHEMA_VERSION), "schema_version",
@@ -59,11 +64,14 @@ def record(request: spb.RecordTrainingEvidenceRequest) -> RecordInput:
     elif request.evidence.ByteSize() > MAX_CANONICAL_BYTES:  # cheap bound before the body is walked
         v.add("evidence", f"is too large: at most {MAX_CANONICAL_BYTES} bytes")
     else:
-        _Body(v, request.tenant_id, session_id, employee_id).body(request.evidence)
+        checked = _Body(v, request.tenant_id, session_id, employee_id)
+        checked.body(request.evidence)
+        stored_form = checked.stored_form
     v.raise_if_any()
     return RecordInput(tenant_id=request.tenant_id, session_id=session_id, employee_id=employee_id,
                        schema_version=request.schema_version or CURRENT_SCHEMA_VERSION,
-                       evidence=_with_session_ids(request.evidence, session_id, employee_id))
+                       evidence=_with_session_ids(request.evidence, session_id, employee_id),
+                       stored_form=stored_form)
 
 
 def canonical_size(canonical: bytes) -> None:
@@ -102,11 +110,18 @@ def list_request(request: spb.ListTrainingEvidenceRequest) -> ListInput:
 
 class _Body:
     """The rules of one evidence body; `v` collects the violations. The request's ids are given in their
-    lower-case spelling ("" when invalid), so the body's ids are compared in that spelling too."""
+    lower-case spelling ("" when invalid), so the body's ids are compared in that spelling too.
+
+    Every valid request walks the whole body (a five-module session has ~70 timestamps, ~60 items and ~160
+    options), so a rule that holds costs no more than its test: a field's path is only spelled out (`p` is
+    its owner's path, `name` its own) when the rule fails, and the shared rule then describes the violation.
+    """
 
     def __init__(self, v: Violations, tenant_id: str, session_id: str, employee_id: str) -> None:
         self.v = v
         self.tenant_id, self.session_id, self.employee_id = tenant_id, session_id, employee_id
+        #: RecordInput.stored_form: nothing seen so far that the canonical form would change.
+        self.stored_form = True
 
     def unknown(self, message: Message, path: str) -> None:
         # Fields this contract does not define (e.g. an option's "correct" flag sent by a newer or
@@ -115,17 +130,33 @@ class _Body:
             self.v.add(path, "carries fields this contract does not define (never send "
                        "correctness or other undeclared data)")
 
-    def text(self, value: str, path: str, max_len: int, *, required: bool = True) -> None:
+    def text(self, value: str, p: str, name: str, max_len: int, *, required: bool = True) -> None:
         # The shared text rule (no NUL either): a body must be something every service and client that
         # receives it (audit payloads, PostgreSQL text, JSON tooling) accepts too.
-        self.v.text(value, path, required=required, max_len=max_len)
+        if (value.strip() or not required) and len(value) <= max_len and "\x00" not in value:
+            return
+        self.v.text(value, f"{p}.{name}", required=required, max_len=max_len)
 
-    def timestamp(self, owner: Message, field: str, path: str, *, required: bool = True) -> bool:
-        if not owner.HasField(field):
+    def timestamp(self, owner: Message, name: str, p: str, *, required: bool = True) -> bool:
+        if not owner.HasField(name):
             if required:
-                self.v.add(path, "is required")
+                self.v.add(f"{p}.{name}", "is required")
             return False
-        return self.v.recorded_time(getattr(owner, field), path) is not None
+        value = getattr(owner, name)
+        seconds, nanos = value.seconds, value.nanos
+        # shared.validation's recorded_time, tested here without building a datetime
+        if EARLIEST_RECORDED_SECONDS <= seconds <= MAX_TIMESTAMP_SECONDS and 0 <= nanos <= 999_999_999:
+            if nanos % 1_000_000 or len(unknown_fields.UnknownFieldSet(value)):
+                self.stored_form = False  # kept at millisecond precision, and only seconds and nanos
+            return True
+        return self.v.recorded_time(value, f"{p}.{name}") is not None
+
+    def fraction(self, value: float, p: str, name: str) -> bool:
+        if 0.0 <= value <= 1.0:  # NaN and the infinities fail this too, as in shared.validation
+            if value == 0.0 and math.copysign(1.0, value) < 0.0:
+                self.stored_form = False  # -0.0 is kept as 0
+            return True
+        return self.v.fraction(value, f"{p}.{name}")
 
     def body(self, body: pb.EvidenceBody) -> None:
         self.unknown(body, "evidence")
@@ -162,12 +193,12 @@ class _Body:
             v.check(s.total_attempts == s.attempt_number, f"{p}.total_attempts",
                     "must equal attempt_number at the terminal state")
         v.check(s.status in SESSION_STATUS, f"{p}.status", "must be PASSED, EXHAUSTED or ABANDONED")
-        created_ok = self.timestamp(s, "create_time", f"{p}.create_time")
+        created_ok = self.timestamp(s, "create_time", p)
         abandoned = s.status == pb.SESSION_STATUS_ABANDONED
         if not s.HasField("completed_time"):
             v.check(abandoned or s.status not in SESSION_STATUS, f"{p}.completed_time",
                     "is required unless the session is ABANDONED")
-        elif self.timestamp(s, "completed_time", f"{p}.completed_time") and created_ok:
+        elif self.timestamp(s, "completed_time", p) and created_ok:
             # Compared as hashed: at millisecond precision.
             v.check(truncate_millis(s.completed_time) >= truncate_millis(s.create_time), f"{p}.completed_time",
                     "must not be before create_time")
@@ -175,95 +206,114 @@ class _Body:
     def policy(self, a: pb.PolicyAttestation) -> None:
         v, p = self.v, "evidence.policy_attestation"
         self.unknown(a, p)
-        self.text(a.config_hash, f"{p}.config_hash", 256)
-        self.text(a.role_profile_id, f"{p}.role_profile_id", MAX_ITEM_ID)
+        self.text(a.config_hash, p, "config_hash", 256)
+        self.text(a.role_profile_id, p, "role_profile_id", MAX_ITEM_ID)
         v.check(a.role_profile_version >= 1, f"{p}.role_profile_version", "must be at least 1")
-        self.text(a.app_version, f"{p}.app_version", 64)
-        v.fraction(a.pass_threshold, f"{p}.pass_threshold")
+        self.text(a.app_version, p, "app_version", 64)
+        self.fraction(a.pass_threshold, p, "pass_threshold")
         v.check(a.max_attempts >= 1, f"{p}.max_attempts", "must be at least 1")
 
     def modules(self, modules) -> None:
-        if not self.v.check(len(modules) <= MAX_MODULES, "evidence.modules", f"must have at most {MAX_MODULES} items"):
+        v = self.v
+        if not v.check(len(modules) <= MAX_MODULES, "evidence.modules", f"must have at most {MAX_MODULES} items"):
             return
         previous = -1
         for i, m in enumerate(modules):
             p = f"evidence.modules[{i}]"
             self.unknown(m, p)
-            if self.v.check(m.module_index >= 0, f"{p}.module_index", "must not be negative"):
-                self.v.check(m.module_index > previous, f"{p}.module_index",
-                             "must be unique and in ascending order")
-                previous = max(previous, m.module_index)
-            self.text(m.title, f"{p}.title", MAX_SHORT_TEXT)
-            self.text(m.topic_area, f"{p}.topic_area", MAX_SHORT_TEXT)
+            index = m.module_index
+            if index < 0:
+                v.add(f"{p}.module_index", "must not be negative")
+            else:
+                if index <= previous:
+                    v.add(f"{p}.module_index", "must be unique and in ascending order")
+                previous = max(previous, index)
+            self.text(m.title, p, "title", MAX_SHORT_TEXT)
+            self.text(m.topic_area, p, "topic_area", MAX_SHORT_TEXT)
             if m.HasField("module_score"):
-                self.v.fraction(m.module_score, f"{p}.module_score")
-            self.timestamp(m, "completed_time", f"{p}.completed_time", required=False)
+                self.fraction(m.module_score, p, "module_score")
+            self.timestamp(m, "completed_time", p, required=False)
             for kind, items, id_field, text_field in (
                 ("scenarios", m.scenarios, "scenario_id", "narrative"),
                 ("quiz_questions", m.quiz_questions, "question_id", "question_text"),
             ):
-                if self.v.check(len(items) <= MAX_ITEMS_PER_MODULE, f"{p}.{kind}",
-                                f"must have at most {MAX_ITEMS_PER_MODULE} items"):
-                    for j, item in enumerate(items):
-                        self.item(item, f"{p}.{kind}[{j}]", id_field, text_field)
+                if len(items) > MAX_ITEMS_PER_MODULE:
+                    v.add(f"{p}.{kind}", f"must have at most {MAX_ITEMS_PER_MODULE} items")
+                    continue
+                for j, item in enumerate(items):
+                    self.item(item, f"{p}.{kind}[{j}]", id_field, text_field)
 
     def item(self, item, p: str, id_field: str, text_field: str) -> None:
-        v = self.v
         self.unknown(item, p)
-        self.text(getattr(item, id_field), f"{p}.{id_field}", MAX_ITEM_ID)
-        self.text(getattr(item, text_field), f"{p}.{text_field}", MAX_LONG_TEXT)
+        self.text(getattr(item, id_field), p, id_field, MAX_ITEM_ID)
+        self.text(getattr(item, text_field), p, text_field, MAX_LONG_TEXT)
         kind = item.response_type
-        v.check(kind in RESPONSE_TYPE, f"{p}.response_type", "must be MULTIPLE_CHOICE or FREE_TEXT")
-        keys = self.options(item.options, f"{p}.options", kind)
+        if kind not in RESPONSE_TYPE:
+            self.v.add(f"{p}.response_type", "must be MULTIPLE_CHOICE or FREE_TEXT")
+        keys = self.options(item.options, p, kind)
         if not item.HasField("employee_answer"):
-            v.add(f"{p}.employee_answer", "is required")
+            self.v.add(f"{p}.employee_answer", "is required")
             return
         self.answer(item.employee_answer, f"{p}.employee_answer", kind, keys)
 
-    def options(self, options, p: str, kind: int) -> set[str]:
+    def options(self, options, item_path: str, kind: int) -> set[str]:
         v = self.v
         if kind == pb.RESPONSE_TYPE_FREE_TEXT:
-            v.check(len(options) == 0, p, "must be empty for FREE_TEXT items")
+            if len(options):
+                v.add(f"{item_path}.options", "must be empty for FREE_TEXT items")
             return set()
-        if kind == pb.RESPONSE_TYPE_MULTIPLE_CHOICE and not v.check(len(options) > 0, p,
-                                                                     "is required for MULTIPLE_CHOICE items"):
+        if kind == pb.RESPONSE_TYPE_MULTIPLE_CHOICE and not len(options):
+            v.add(f"{item_path}.options", "is required for MULTIPLE_CHOICE items")
             return set()
-        if not v.check(len(options) <= MAX_OPTIONS, p, f"must have at most {MAX_OPTIONS} items"):
+        if len(options) > MAX_OPTIONS:
+            v.add(f"{item_path}.options", f"must have at most {MAX_OPTIONS} items")
             return set()
         keys: set[str] = set()
         for k, option in enumerate(options):
-            op = f"{p}[{k}]"
+            key, text = option.key, option.text
+            if (key.strip() and len(key) <= 64 and "\x00" not in key and key not in keys and text.strip()
+                    and len(text) <= MAX_LONG_TEXT and "\x00" not in text
+                    and not len(unknown_fields.UnknownFieldSet(option))):
+                keys.add(key)
+                continue
+            op = f"{item_path}.options[{k}]"
             self.unknown(option, op)
-            self.text(option.key, f"{op}.key", 64)
-            v.check(option.key not in keys, f"{op}.key", "must be unique within the item")
-            keys.add(option.key)
-            self.text(option.text, f"{op}.text", MAX_LONG_TEXT)
+            self.text(key, op, "key", 64)
+            v.check(key not in keys, f"{op}.key", "must be unique within the item")
+            keys.add(key)
+            self.text(text, op, "text", MAX_LONG_TEXT)
         return keys
 
     def answer(self, a: pb.AnswerEvidence, p: str, kind: int, keys: set[str]) -> None:
         v = self.v
         self.unknown(a, p)
         if kind == pb.RESPONSE_TYPE_MULTIPLE_CHOICE:
-            if v.check(a.HasField("selected_option"), f"{p}.selected_option", "is required for MULTIPLE_CHOICE"):
-                v.check(a.selected_option in keys, f"{p}.selected_option", "must be one of the item's option keys")
-            v.check(not a.HasField("free_text_response"), f"{p}.free_text_response",
-                    "must be unset for MULTIPLE_CHOICE")
-            v.check(not a.HasField("llm_rationale"), f"{p}.llm_rationale", "is allowed only for FREE_TEXT")
-        elif kind == pb.RESPONSE_TYPE_FREE_TEXT:
-            v.check(not a.HasField("selected_option"), f"{p}.selected_option", "must be unset for FREE_TEXT")
-            if v.check(a.HasField("free_text_response"), f"{p}.free_text_response", "is required for FREE_TEXT"):
-                self.text(a.free_text_response, f"{p}.free_text_response", MAX_FREE_TEXT, required=False)
+            if not a.HasField("selected_option"):
+                v.add(f"{p}.selected_option", "is required for MULTIPLE_CHOICE")
+            elif a.selected_option not in keys:
+                v.add(f"{p}.selected_option", "must be one of the item's option keys")
+            if a.HasField("free_text_response"):
+                v.add(f"{p}.free_text_response", "must be unset for MULTIPLE_CHOICE")
             if a.HasField("llm_rationale"):
-                self.text(a.llm_rationale, f"{p}.llm_rationale", MAX_LONG_TEXT, required=False)
-        v.fraction(a.score, f"{p}.score")
-        self.timestamp(a, "submit_time", f"{p}.submit_time")
+                v.add(f"{p}.llm_rationale", "is allowed only for FREE_TEXT")
+        elif kind == pb.RESPONSE_TYPE_FREE_TEXT:
+            if a.HasField("selected_option"):
+                v.add(f"{p}.selected_option", "must be unset for FREE_TEXT")
+            if a.HasField("free_text_response"):
+                self.text(a.free_text_response, p, "free_text_response", MAX_FREE_TEXT, required=False)
+            else:
+                v.add(f"{p}.free_text_response", "is required for FREE_TEXT")
+            if a.HasField("llm_rationale"):
+                self.text(a.llm_rationale, p, "llm_rationale", MAX_LONG_TEXT, required=False)
+        self.fraction(a.score, p, "score")
+        self.timestamp(a, "submit_time", p)
 
     def outcome(self, o: pb.OutcomeSummary, body: pb.EvidenceBody, status: int | None) -> None:
         v, p = self.v, "evidence.outcome"
         self.unknown(o, p)
         abandoned = status == pb.SESSION_STATUS_ABANDONED
         if o.HasField("aggregate_score"):
-            v.fraction(o.aggregate_score, f"{p}.aggregate_score")
+            self.fraction(o.aggregate_score, p, "aggregate_score")
         elif status in SESSION_STATUS:
             v.check(abandoned, f"{p}.aggregate_score", "is required unless the session is ABANDONED")
         if status == pb.SESSION_STATUS_PASSED:
@@ -273,7 +323,7 @@ class _Body:
         elif abandoned:
             v.check(not (o.HasField("passed") and o.passed), f"{p}.passed",
                     "must be unset or false for an ABANDONED session")
-        if v.fraction(o.pass_threshold, f"{p}.pass_threshold") and body.HasField("policy_attestation"):
+        if self.fraction(o.pass_threshold, p, "pass_threshold") and body.HasField("policy_attestation"):
             v.check(o.pass_threshold == body.policy_attestation.pass_threshold, f"{p}.pass_threshold",
                     "must equal policy_attestation.pass_threshold")
         if o.HasField("weak_areas"):
@@ -282,7 +332,7 @@ class _Body:
             if v.check(len(areas) <= MAX_MODULES, f"{p}.weak_areas.topic_areas",
                        f"must have at most {MAX_MODULES} items"):
                 for i, area in enumerate(areas):
-                    self.text(area, f"{p}.weak_areas.topic_areas[{i}]", MAX_SHORT_TEXT)
+                    self.text(area, f"{p}.weak_areas", f"topic_areas[{i}]", MAX_SHORT_TEXT)
                 v.check(len(set(areas)) == len(areas), f"{p}.weak_areas.topic_areas", "must not contain duplicates")
         self.module_scores(o.module_scores, body.modules, f"{p}.module_scores")
 
@@ -297,7 +347,7 @@ class _Body:
                     f"must equal evidence.modules[{i}].module_index")
             v.check(score.title == module.title, f"{sp}.title", f"must equal evidence.modules[{i}].title")
             if score.HasField("score"):
-                v.fraction(score.score, f"{sp}.score")
+                self.fraction(score.score, sp, "score")
             same = score.HasField("score") == module.HasField("module_score") and (
                 not score.HasField("score") or score.score == module.module_score)
             v.check(same, f"{sp}.score", f"must equal evidence.modules[{i}].module_score (both null or equal)")

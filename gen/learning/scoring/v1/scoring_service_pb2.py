@@ -24,14 +24,14 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)learning/scoring/v1/scoring_service.proto\x12\x13learning.scoring.v1\"\x99\x01\n\x14ScoreFreeTextRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x11\n\tanswer_id\x18\x02 \x01(\t\x12\x0f\n\x07item_id\x18\x03 \x01(\t\x12\x0e\n\x06prompt\x18\x04 \x01(\t\x12\x0e\n\x06rubric\x18\x05 \x01(\t\x12\x13\n\x0b\x61nswer_text\x18\x06 \x01(\t\x12\x15\n\rlanguage_code\x18\x07 \x01(\t\"I\n\x15ScoreFreeTextResponse\x12\r\n\x05score\x18\x01 \x01(\x01\x12\x11\n\trationale\x18\x02 \x01(\t\x12\x0e\n\x06scorer\x18\x03 \x01(\t2x\n\x0eScoringService\x12\x66\n\rScoreFreeText\x12).learning.scoring.v1.ScoreFreeTextRequest\x1a*.learning.scoring.v1.ScoreFreeTextResponseB^\n\x1f\x63om.example.learning.scoring.v1P\x01Z9example.com/learning/gen/go/learning/scoring/v1;scoringv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)learning/scoring/v1/scoring_service.proto\x12\x13learning.scoring.v1\"\x99\x01\n\x14ScoreFreeTextRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x11\n\tanswer_id\x18\x02 \x01(\t\x12\x0f\n\x07item_id\x18\x03 \x01(\t\x12\x0e\n\x06prompt\x18\x04 \x01(\t\x12\x0e\n\x06rubric\x18\x05 \x01(\t\x12\x13\n\x0b\x61nswer_text\x18\x06 \x01(\t\x12\x15\n\rlanguage_code\x18\x07 \x01(\t\"I\n\x15ScoreFreeTextResponse\x12\r\n\x05score\x18\x01 \x01(\x01\x12\x11\n\trationale\x18\x02 \x01(\t\x12\x0e\n\x06scorer\x18\x03 \x01(\t2x\n\x0eScoringService\x12\x66\n\rScoreFreeText\x12).learning.scoring.v1.ScoreFreeTextRequest\x1a*.learning.scoring.v1.ScoreFreeTextResponseB\xd1\x01\n.io.github.learningplatform.learning.scoring.v1P\x01ZSgithub.com/learning-platform/learning-services/gen/go/learning/scoring/v1;scoringv1\xa2\x02\x03LSC\xaa\x02\x13Learning.Scoring.V1\xca\x02\x13Learning\\Scoring\\V1\xea\x02\x15Learning::Scoring::V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'learning.scoring.v1.scoring_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
-  _globals['DESCRIPTOR']._serialized_options = b'\n\037com.example.learning.scoring.v1P\001Z9example.com/learning/gen/go/learning/scoring/v1;scoringv1'
+  _globals['DESCRIPTOR']._serialized_options = b'\n.io.github.learningplatform.learning.scoring.v1P\001ZSgithub.com/learning-platform/learning-services/gen/go/learning/scoring/v1;scoringv1\242\002\003LSC\252\002\023Learning.Scoring.V1\312\002\023Learning\\Scoring\\V1\352\002\025Learning::Scoring::V1'
   _globals['_SCOREFREETEXTREQUEST']._serialized_start=67
   _globals['_SCOREFREETEXTREQUEST']._serialized_end=220
   _globals['_SCOREFREETEXTRESPONSE']._serialized_start=222
