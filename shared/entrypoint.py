@@ -63,7 +63,8 @@ async def _serve(definition: ServiceDefinition, settings: ServiceSettings) -> No
     tracing.configure(definition.name)
     # Before the service is built: a metrics port already taken fails the start, like the gRPC port.
     address = settings.metrics_listen_address()
-    metrics = MetricsServer(address) if address else None
+    prefix = str(settings.model_config.get("env_prefix", ""))
+    metrics = MetricsServer(address, setting=f"{prefix}METRICS_ADDRESS") if address else None
     try:
         host = await definition.build(settings)
         if metrics is not None:

@@ -35,15 +35,18 @@ def split(address: str) -> tuple[str, int]:
 class MetricsServer:
     """A running /metrics endpoint; `address` is where it listens (port 0 resolved)."""
 
-    def __init__(self, address: str, directory: str | None = None) -> None:
+    def __init__(self, address: str, directory: str | None = None, setting: str = "<PREFIX>_METRICS_ADDRESS") -> None:
         if directory is None:
             registry = REGISTRY
         else:
             registry = CollectorRegistry()
             MultiProcessCollector(registry, path=directory)
         host, port = split(address)
-        # Binding fails like the gRPC port does (OSError): a second copy must not run without its metrics.
-        self._server, self._thread = start_http_server(port, addr=host, registry=registry)
+        try:
+            self._server, self._thread = start_http_server(port, addr=host, registry=registry)
+        except OSError as error:  # fatal, like the gRPC port: a second copy must not run without its metrics
+            raise RuntimeError(f"could not serve /metrics on {address} ({error.strerror}): set {setting} to a "
+                               "free host:port, or to \"\" to turn it off") from error
         bound_host = address.rpartition(":")[0] or host
         self.address = f"{bound_host}:{self._server.server_port}"
 

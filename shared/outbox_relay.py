@@ -253,8 +253,8 @@ class OutboxRelay:
         t = self.table
         reason = _describe(error)
         metrics.OUTBOX_FAILED.labels(destination, metrics.code_label(error)).inc(len(batch))
-        log_fields(log, logging.WARNING, "outbox delivery failed", relay=self.name, rows=len(batch),
-                   first_event_id=batch[0].event_id, error=reason)
+        log_fields(log, logging.WARNING, "outbox delivery failed", relay=self.name, destination=destination,
+                   rows=len(batch), first_event_id=batch[0].event_id, error=reason)
         statement = (
             t.update()
             .where(t.c.tenant_id == bindparam("t"), t.c.event_id == bindparam("e"), t.c.delivered_at.is_(None))

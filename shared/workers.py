@@ -60,7 +60,7 @@ async def supervise(name: str, prefix: str, listen_address: str, count: int, met
         metrics_env, announce = {f"{prefix}METRICS_ADDRESS": ""}, {}
         if metrics_address:
             directory = stack.enter_context(worker_directory())
-            metrics = MetricsServer(metrics_address, directory)
+            metrics = MetricsServer(metrics_address, directory, setting=f"{prefix}METRICS_ADDRESS")
             stack.callback(metrics.close)
             metrics_env[MULTIPROCESS_VARIABLE] = directory
             announce["metrics"] = metrics.address
