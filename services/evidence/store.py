@@ -30,6 +30,7 @@ from sqlalchemy.dialects.postgresql import insert
 from services.evidence.domain import (
     CertificateFilter,
     EvidenceFilter,
+    Link,
     LinkRow,
     NewEvidence,
     Predecessor,
@@ -77,9 +78,9 @@ def _append_statement() -> Query:
               PostgreSQL; verification recomputes it in Python). ON CONFLICT on the (tenant_id, session_id)
               key inserts nothing when the session already has evidence.
     advance:  the head moves to the inserted record (nothing to move when nothing was inserted).
-    The outer SELECT returns no row when the tenant has no head yet, one row with NULL record columns when the
-    session already had evidence, else the inserted record. PostgreSQL runs the UPDATE in WITH even though the
-    outer SELECT does not read it.
+    The outer SELECT returns no row when the tenant has no head yet, one row of NULLs when the session already
+    had evidence, else the inserted record's link. PostgreSQL runs the UPDATE in WITH even though the outer
+    SELECT does not read it.
     """
     head = (select(H.c.tenant_id, H.c.last_sequence, H.c.last_chain_hash)
             .where(H.c.tenant_id == bindparam("tenant_id")).with_for_update().cte("head"))
@@ -91,7 +92,7 @@ def _append_statement() -> Query:
                                       select(head.c.tenant_id, *given.values(), head.c.last_sequence + 1,
                                              head.c.last_chain_hash, link))
                 .on_conflict_do_nothing(constraint="training_evidence_session_key")
-                .returning(*E.c)
+                .returning(E.c.tenant_id, E.c.chain_sequence, E.c.previous_hash, E.c.chain_hash)
                 .cte("inserted"))
     advance = (H.update()
                .where(H.c.tenant_id == inserted.c.tenant_id)
@@ -99,7 +100,10 @@ def _append_statement() -> Query:
                        updated_at=func.now())
                .returning(H.c.last_sequence)
                .cte("advance"))
-    return Query(select(inserted).select_from(head.outerjoin(inserted, true())).add_cte(advance))
+    # Only the link comes back: the caller has everything else, and echoing ~20 kB of canonical JSON (hex
+    # in text format) costs both sides more than the insert itself.
+    return Query(select(inserted.c.chain_sequence, inserted.c.previous_hash, inserted.c.chain_hash)
+                 .select_from(head.outerjoin(inserted, true())).add_cte(advance))
 
 
 _APPEND = _append_statement()
@@ -109,9 +113,9 @@ async def evidence_by_session(session: Session, tenant_id: str, session_id: str)
     return (await session.execute(_BY_SESSION, tenant_id=tenant_id, session_id=session_id)).first()
 
 
-async def append_evidence(session: Session, new: NewEvidence) -> Row | None:
-    """Append the record to its tenant's chain; the inserted row, or None if the session already had evidence
-    (the UNIQUE (tenant_id, session_id) key decides, the head stays put).
+async def append_evidence(session: Session, new: NewEvidence) -> Link | None:
+    """Append the record to its tenant's chain; where it joined the chain, or None if the session already had
+    evidence (the UNIQUE (tenant_id, session_id) key decides, the head stays put).
 
     One statement (_append_statement), so it needs no transaction block: on a session that autocommits it is
     one round trip, and the head's row lock is held only while it runs and commits. A tenant's first record
@@ -121,7 +125,7 @@ async def append_evidence(session: Session, new: NewEvidence) -> Row | None:
     for _ in range(3):
         row = (await session.execute(_APPEND, values)).first()
         if row is not None:
-            return row if row.evidence_id is not None else None
+            return None if row.chain_sequence is None else Link(row.chain_sequence, row.previous_hash, row.chain_hash)
         await session.execute(_CREATE_HEAD, tenant_id=new.tenant_id)
     # Only a head row deleted again between the two statements gets here (someone is tampering with the chain).
     raise Aborted("the tenant's evidence chain head disappeared while appending; retry")

@@ -121,6 +121,13 @@ def test_times_are_written_like_format_millis(ts):
     assert convert._time(ts) == f'"{format_millis(ts)}"'
 
 
+def test_invalid_times_take_the_reference_path():
+    body = builders.request("t", modules=1, questions=2).evidence
+    for nanos in (-1, -1_000_000, 1_000_000_000, 2**31 - 1):
+        body.session.create_time.nanos = nanos
+        assert convert.canonical_bytes(body) == rfc8785.dumps(convert.to_canonical(body)), nanos
+
+
 # ------------------------------------------------------------------------------------------ stored form
 
 NANOS = st.one_of(st.integers(0, 999).map(lambda ms: ms * 1_000_000), st.integers(0, 999_999_999))

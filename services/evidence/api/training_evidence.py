@@ -38,21 +38,21 @@ async def record_training_evidence(api, request, context):
     # One statement appends (store.append_evidence), atomic on its own: the unit without a transaction block
     # (`work.read`) saves BEGIN and COMMIT. A retry (e.g. an outbox redelivery) inserts nothing and is answered
     # from the stored record.
+    new = domain.NewEvidence(
+        tenant_id=tenant, evidence_id=str(uuid.uuid4()), session_id=record.session_id,
+        employee_id=record.employee_id, schema_version=record.schema_version,
+        session_status=convert.SESSION_STATUS[record.evidence.session.status], canonical_json=canonical,
+        content_hash=content_hash, generated_at=now_millis())
     async with api.work.read(context) as uow:
-        new = await store.append_evidence(uow.session, domain.NewEvidence(
-            tenant_id=tenant, evidence_id=str(uuid.uuid4()), session_id=record.session_id,
-            employee_id=record.employee_id, schema_version=record.schema_version,
-            session_status=convert.SESSION_STATUS[record.evidence.session.status], canonical_json=canonical,
-            content_hash=content_hash, generated_at=now_millis()))
-        existing = None if new is not None else \
+        link = await store.append_evidence(uow.session, new)
+        existing = None if link is not None else \
             await store.evidence_by_session(uow.session, tenant, record.session_id)
     # The proto is built after the statement, so the tenant's chain lock is held only for the SQL.
-    if new is not None:
+    if link is not None:
         # The stored body: the validated request's when the canonical form keeps it as is (the usual case; no
         # walk over it), else rebuilt from the canonical bytes as Get does.
         body = record.evidence if record.stored_form else convert.stored_body(canonical)
-        return spb.RecordTrainingEvidenceResponse(training_evidence=convert.training_evidence(new, body),
-                                                  created=True)
+        return convert.recorded(new, link, body)
     if existing.content_hash != content_hash or existing.schema_version != record.schema_version:
         raise AlreadyExists(
             "training_evidence", str(existing.evidence_id),

@@ -19,7 +19,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from learning.evidence.v1 import evidence_resources_pb2 as pb
 from learning.evidence.v1 import evidence_service_pb2 as spb
-from services.evidence.domain import Problem, ProblemKind
+from services.evidence.domain import Link, NewEvidence, Problem, ProblemKind
 from shared.canonical import canonical_json, fast_float, json_string
 from shared.sql import Row
 from shared.timeutil import format_millis, parse_millis, to_timestamp
@@ -44,16 +44,27 @@ PROBLEM_KIND = {ProblemKind.CONTENT_HASH_MISMATCH: pb.EVIDENCE_PROBLEM_KIND_CONT
 
 # ------------------------------------------------------------------------------------------ records
 
-def training_evidence(row: Row, body: pb.EvidenceBody | None = None) -> pb.TrainingEvidence:
-    """The stored record; the body is rebuilt from the stored canonical bytes (the hashed truth) unless
-    the caller already holds it rebuilt."""
-    if body is None:
-        body = stored_body(row.canonical_json)
+def training_evidence(row: Row) -> pb.TrainingEvidence:
+    """The stored record; the body is rebuilt from the stored canonical bytes (the hashed truth)."""
     return pb.TrainingEvidence(
         evidence_id=str(row.evidence_id), tenant_id=row.tenant_id, session_id=str(row.session_id),
-        employee_id=str(row.employee_id), schema_version=row.schema_version, evidence=body,
+        employee_id=str(row.employee_id), schema_version=row.schema_version,
+        evidence=stored_body(row.canonical_json),
         content_hash=row.content_hash, generate_time=to_timestamp(row.generated_at),
         chain_sequence=row.chain_sequence, previous_hash=row.previous_hash, chain_hash=row.chain_hash)
+
+
+def recorded(new: NewEvidence, link: Link, body: pb.EvidenceBody) -> spb.RecordTrainingEvidenceResponse:
+    """RecordTrainingEvidence's answer for a record just appended: what was inserted (nothing is read back) and
+    its stored body, copied once (a message passed to a constructor is copied, and this one is ~10 kB)."""
+    response = spb.RecordTrainingEvidenceResponse(created=True)
+    response.training_evidence.MergeFrom(pb.TrainingEvidence(
+        evidence_id=new.evidence_id, tenant_id=new.tenant_id, session_id=new.session_id,
+        employee_id=new.employee_id, schema_version=new.schema_version, content_hash=new.content_hash,
+        generate_time=to_timestamp(new.generated_at),
+        chain_sequence=link.chain_sequence, previous_hash=link.previous_hash, chain_hash=link.chain_hash))
+    response.training_evidence.evidence.CopyFrom(body)
+    return response
 
 
 def export(row: Row) -> spb.ExportTrainingEvidenceResponse:
@@ -168,12 +179,20 @@ def _day(day: int) -> str:
     return f'"{t.year:04d}-{t.month:02d}-{t.day:02d}T'
 
 
+# The rest of a time as text, looked up rather than formatted (a body has ~70 times).
+_CLOCK = [f"{hour:02d}:{minute:02d}:" for hour in range(24) for minute in range(60)]
+_SECONDS = [f"{second:02d}." for second in range(60)]
+_MILLIS = [f'{millis:03d}Z"' for millis in range(1000)]
+
+
 def _time(ts: Timestamp) -> str:
     """format_millis, quoted (the date of each day computed once)."""
     day, second = divmod(ts.seconds, 86_400)
-    hours, second = divmod(second, 3600)
-    minutes, second = divmod(second, 60)
-    return f'{_day(day)}{hours:02d}:{minutes:02d}:{second:02d}.{ts.nanos // 1_000_000:03d}Z"'
+    minute, second = divmod(second, 60)
+    millis = ts.nanos // 1_000_000
+    if not 0 <= millis <= 999:  # not a valid Timestamp: written as format_millis writes it
+        raise _Reference
+    return f"{_day(day)}{_CLOCK[minute]}{_SECONDS[second]}{_MILLIS[millis]}"
 
 
 def _answer_json(a: pb.AnswerEvidence) -> str:
