@@ -33,9 +33,9 @@ import uuid
 from pathlib import Path
 
 from shared import embedded_pg
-from shared.auth import ALL_ROLES, SERVICE, TokenMinter, generate_keypair
+from shared.auth import ALL_ROLES, SERVICE, TokenMinter
 from shared.provision import provision
-from shared.service_keys import DevKeyFiles, ensure_dev_keys
+from shared.service_keys import CHECKPOINT_SIGNERS, DevKeyFiles, ensure_dev_keys, ensure_dev_signing_keys
 from shared.services import SERVICES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,22 +114,9 @@ def migrate_all(databases: dict) -> None:
         raise SystemExit(f"migrations failed: {', '.join(failed)}")
 
 
-# Services that sign checkpoints of their chains, each with a development key kept in .learning/ across runs:
-# a key that changed at every start would leave the earlier checkpoints unverifiable.
-CHECKPOINT_SIGNERS = ("audit", "evidence")
-
-
 def checkpoint_key_file(name: str) -> Path:
+    """The development checkpoint key of `name` (shared.service_keys.ensure_dev_signing_keys keeps it across runs)."""
     return STATE / "checkpoint-keys" / f"{name}.pem"
-
-
-def ensure_checkpoint_keys() -> None:
-    for name in CHECKPOINT_SIGNERS:
-        path = checkpoint_key_file(name)
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(generate_keypair()[0])
-            path.chmod(0o600)
 
 
 def service_environment(name: str, urls, keys: DevKeyFiles, addresses: dict[str, str],
@@ -207,7 +194,7 @@ def main() -> None:
     embedded = None if os.environ.get("LEARNING_DATABASE_URL") else embedded_pg.start(STATE / "pgdata")
     admin_url = os.environ.get("LEARNING_DATABASE_URL") or embedded.url
     keys = ensure_dev_keys(STATE)
-    ensure_checkpoint_keys()
+    ensure_dev_signing_keys(STATE)
     processes: dict[str, subprocess.Popen] = {}
     stop_requested = threading.Event()
     # Explicit handlers: a launcher started in the background inherits SIGINT as ignored.

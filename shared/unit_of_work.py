@@ -86,7 +86,8 @@ class UnitsOfWork:
 
     @asynccontextmanager
     async def read(self, context=None) -> AsyncIterator[UnitOfWork]:
-        """For an RPC that reads with ONE statement: no BEGIN/COMMIT (shared.db.Database.autocommit).
+        """For ONE statement, a read or an atomic write (evidence appends this way): no BEGIN/COMMIT
+        (shared.db.Database.autocommit).
         Reads of several statements that must agree with each other use a transaction."""
         async with self.database.autocommit(context) as session:
             yield UnitOfWork(session, self.service, self.outbox, self.idempotency_keys)
